@@ -1,0 +1,184 @@
+import { sql, type SQL } from 'drizzle-orm'
+import {
+  bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
+} from 'drizzle-orm/pg-core'
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
+const bytea = customType<{ data: Buffer, driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.isBuffer(value) ? value : Buffer.from(value)
+})
+const createdAt = () => timestamp({ withTimezone: true, precision: 3 }).notNull()
+const id = () => uuid().primaryKey().default(sql`gen_random_uuid()`)
+
+export const organizations = pgTable('organizations', {
+  id: id(),
+  name: text().notNull(),
+  createdAt: createdAt()
+}, (t) => [uniqueIndex('organizations_name_key').on(t.name)])
+
+export const users = pgTable('users', {
+  id: id(),
+  sub: text().notNull(),
+  email: text(),
+  name: text(),
+  roles: text().array().notNull().default(sql`'{}'::text[]`),
+  organizationId: uuid().references(() => organizations.id),
+  managerId: uuid(),
+  department: text(),
+  location: text(),
+  createdAt: createdAt(),
+  updatedAt: createdAt()
+}, (t) => [uniqueIndex('users_sub_key').on(t.sub)])
+
+export const desks = pgTable('desks', {
+  id: id(),
+  key: text().notNull(),
+  name: text().notNull(),
+  calendarId: uuid(),
+  createdAt: createdAt()
+}, (t) => [uniqueIndex('desks_key_key').on(t.key)])
+
+export const teams = pgTable('teams', {
+  id: id(),
+  name: text().notNull(),
+  deskId: uuid().notNull().references(() => desks.id),
+  createdAt: createdAt()
+}, (t) => [index('teams_desk_idx').on(t.deskId)])
+
+export const teamMembers = pgTable('team_members', {
+  teamId: uuid().notNull().references(() => teams.id, { onDelete: 'cascade' }),
+  userId: uuid().notNull().references(() => users.id),
+  addedAt: createdAt()
+}, (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('team_members_user_idx').on(t.userId)])
+
+export const apiKeys = pgTable('api_keys', {
+  id: id(),
+  name: text().notNull(),
+  prefix: text().notNull(),
+  hash: text().notNull(),
+  role: text().notNull(),
+  deskIds: uuid().array(),
+  userId: uuid().notNull().references(() => users.id),
+  createdBy: uuid().notNull().references(() => users.id),
+  createdAt: createdAt(),
+  revokedAt: timestamp({ withTimezone: true, precision: 3 })
+}, (t) => [uniqueIndex('api_keys_hash_key').on(t.hash)])
+
+export const workflows = pgTable('workflows', {
+  id: id(),
+  ticketType: text().notNull(),
+  name: text().notNull(),
+  isDefault: boolean().notNull().default(false),
+  definition: jsonb().notNull(),
+  createdAt: createdAt()
+}, (t) => [uniqueIndex('workflows_default_per_type').on(t.ticketType).where(sql`is_default`)])
+
+export const tickets = pgTable('tickets', {
+  id: id(),
+  key: text().notNull(),
+  number: integer().notNull(),
+  deskId: uuid().notNull().references(() => desks.id),
+  type: text().notNull(),
+  workflowId: uuid().notNull().references(() => workflows.id),
+  title: text().notNull(),
+  description: text(),
+  status: text().notNull(),
+  statusCategory: text().notNull(),
+  impact: text().notNull(),
+  urgency: text().notNull(),
+  priority: text().notNull(),
+  priorityOverridden: boolean().notNull().default(false),
+  channel: text().notNull(),
+  resolution: text(),
+  fields: jsonb().notNull().default(sql`'{}'::jsonb`),
+  tags: text().array().notNull().default(sql`'{}'::text[]`),
+  requesterId: uuid().notNull().references(() => users.id),
+  assigneeId: uuid().references(() => users.id),
+  teamId: uuid().references(() => teams.id),
+  serviceId: uuid(),
+  catalogItemId: uuid(),
+  parentId: uuid(),
+  createdById: uuid().notNull().references(() => users.id),
+  createdAt: createdAt(),
+  updatedAt: createdAt(),
+  resolvedAt: timestamp({ withTimezone: true, precision: 3 }),
+  closedAt: timestamp({ withTimezone: true, precision: 3 }),
+  version: integer().notNull().default(1),
+  search: tsvector().generatedAlwaysAs((): SQL => sql`to_tsvector('english', coalesce(title, '') || ' ' || coalesce(description, ''))`)
+}, (t) => [
+  uniqueIndex('tickets_key_key').on(t.key),
+  index('tickets_created_idx').on(t.createdAt, t.id),
+  index('tickets_updated_idx').on(t.updatedAt, t.id),
+  index('tickets_desk_created_idx').on(t.deskId, t.createdAt, t.id),
+  index('tickets_requester_idx').on(t.requesterId),
+  index('tickets_assignee_idx').on(t.assigneeId),
+  index('tickets_status_idx').on(t.status),
+  index('tickets_priority_idx').on(t.priority, t.createdAt),
+  index('tickets_tags_idx').using('gin', t.tags),
+  index('tickets_search_idx').using('gin', t.search)
+])
+
+export const ticketParticipants = pgTable('ticket_participants', {
+  ticketId: uuid().notNull().references(() => tickets.id),
+  userId: uuid().notNull().references(() => users.id),
+  addedAt: createdAt()
+}, (t) => [primaryKey({ columns: [t.ticketId, t.userId] }), index('ticket_participants_user_idx').on(t.userId)])
+
+export const comments = pgTable('comments', {
+  id: id(),
+  ticketId: uuid().notNull().references(() => tickets.id),
+  authorId: uuid().notNull().references(() => users.id),
+  body: text().notNull(),
+  visibility: text().notNull(),
+  createdAt: createdAt(),
+  search: tsvector().generatedAlwaysAs((): SQL => sql`to_tsvector('english', body)`)
+}, (t) => [index('comments_ticket_idx').on(t.ticketId, t.createdAt), index('comments_search_idx').using('gin', t.search)])
+
+/** Append-only timeline; its bigserial id orders the change feed across all tickets. */
+export const ticketEvents = pgTable('ticket_events', {
+  id: bigserial({ mode: 'number' }).primaryKey(),
+  ticketId: uuid().notNull().references(() => tickets.id),
+  type: text().notNull(),
+  actorId: uuid().references(() => users.id),
+  isInternal: boolean().notNull().default(false),
+  before: jsonb(),
+  after: jsonb(),
+  occurredAt: createdAt()
+}, (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.id)])
+
+export const ticketLinks = pgTable('ticket_links', {
+  id: id(),
+  ticketId: uuid().notNull().references(() => tickets.id),
+  targetTicketId: uuid().notNull().references(() => tickets.id),
+  kind: text().notNull(),
+  createdById: uuid().notNull().references(() => users.id),
+  createdAt: createdAt()
+}, (t) => [
+  uniqueIndex('ticket_links_unique').on(t.ticketId, t.targetTicketId, t.kind),
+  index('ticket_links_target_idx').on(t.targetTicketId)
+])
+
+export const attachments = pgTable('attachments', {
+  id: id(),
+  ticketId: uuid().notNull().references(() => tickets.id),
+  commentId: uuid().references(() => comments.id),
+  filename: text().notNull(),
+  contentType: text().notNull(),
+  size: integer().notNull(),
+  sha256: text().notNull(),
+  content: bytea().notNull(),
+  uploadedById: uuid().notNull().references(() => users.id),
+  createdAt: createdAt()
+}, (t) => [index('attachments_ticket_idx').on(t.ticketId)])
+
+/** A POST's first response, committed in the same transaction as what it created. */
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  ownerId: uuid().notNull(),
+  key: text().notNull(),
+  fingerprint: text().notNull(),
+  statusCode: integer().notNull(),
+  body: jsonb().notNull(),
+  location: text(),
+  createdAt: createdAt()
+}, (t) => [primaryKey({ columns: [t.ownerId, t.key] })])

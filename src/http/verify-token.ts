@@ -1,0 +1,54 @@
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose'
+import type { Config } from '../config.js'
+import { UnauthenticatedError } from '../shared/errors.js'
+import { ROLES, type Role } from '../shared/principal.js'
+import type { VerifiedIdentity } from '../modules/users/service.js'
+
+const CLOCK_TOLERANCE_SECONDS = 30
+
+/** Reads a claim by dotted path (`realm_access.roles`). */
+function claimAt (payload: JWTPayload, path: string): unknown {
+  let value: unknown = payload
+  for (const part of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[part]
+  return value
+}
+
+const text = (v: unknown, max = 320) => typeof v === 'string' && v.length > 0 ? v.slice(0, max) : undefined
+
+/** Builds the token verifier: HS256 with a shared secret, or OIDC tokens checked against a JWKS URL. */
+export function createTokenVerifier (auth: Config['auth'] & { jwtSecret: string | undefined }) {
+  const secret = auth.jwtSecret === undefined ? undefined : new TextEncoder().encode(auth.jwtSecret)
+  const jwks = auth.jwksUrl === undefined ? undefined : createRemoteJWKSet(new URL(auth.jwksUrl))
+  const common = {
+    requiredClaims: ['exp', 'sub'],
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    ...(auth.issuer !== undefined ? { issuer: auth.issuer } : {}),
+    ...(auth.audience !== undefined ? { audience: auth.audience } : {})
+  }
+  return async function verify (token: string): Promise<VerifiedIdentity> {
+    let payload: JWTPayload
+    try {
+      const { alg } = decodeProtectedHeader(token)
+      if (alg === 'HS256' && secret !== undefined) {
+        ({ payload } = await jwtVerify(token, secret, { ...common, algorithms: ['HS256'] }))
+      } else if (alg !== 'HS256' && alg !== 'none' && jwks !== undefined) {
+        ({ payload } = await jwtVerify(token, jwks, { ...common, algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] }))
+      } else {
+        throw new Error(`tokens signed with ${String(alg)} are not accepted`)
+      }
+    } catch (err) {
+      throw new UnauthenticatedError(`The bearer token was rejected: ${(err as Error).message}`)
+    }
+    const claimed = claimAt(payload, auth.rolesClaim)
+    const listed = Array.isArray(claimed) ? claimed : typeof claimed === 'string' ? claimed.split(/[ ,]+/) : []
+    const roles = listed.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r))
+    return {
+      sub: payload.sub!,
+      email: text(payload.email) ?? null,
+      name: text(payload.name, 200) ?? null,
+      roles: roles.length > 0 ? roles : ['requester'],
+      department: text(payload.department, 200),
+      location: text(payload.location, 200)
+    }
+  }
+}

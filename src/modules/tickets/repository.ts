@@ -1,0 +1,233 @@
+import { and, asc, desc, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm'
+import type { PgColumn } from 'drizzle-orm/pg-core'
+import type { Db } from '../../db/client.js'
+import { comments, desks, ticketEvents, ticketLinks, ticketParticipants, tickets } from '../../db/schema.js'
+import { isUuid } from '../../shared/ids.js'
+import { deskSequenceName } from '../desks/repository.js'
+import type { FilterNode, SortKey } from './filter.js'
+
+export type TicketRow = typeof tickets.$inferSelect
+export type NewTicketRow = typeof tickets.$inferInsert
+export type CommentRow = typeof comments.$inferSelect
+export type EventRow = typeof ticketEvents.$inferSelect
+
+/** Every column but the search vector, which never leaves the database. */
+const { search: _search, ...selection } = getTableColumns(tickets)
+
+export async function insertTicket (db: Db, values: NewTicketRow) {
+  const [row] = await db.insert(tickets).values(values).returning(selection)
+  return row as TicketRow
+}
+
+const byIdOrKey = (idOrKey: string) => isUuid(idOrKey) ? eq(tickets.id, idOrKey) : eq(tickets.key, idOrKey.toUpperCase())
+
+export async function findTicket (db: Db, idOrKey: string) {
+  const [row] = await db.select(selection).from(tickets).where(byIdOrKey(idOrKey))
+  return row as TicketRow | undefined
+}
+
+/** Locks the ticket row: concurrent changes to one ticket run one after another. */
+export async function findTicketForUpdate (db: Db, idOrKey: string) {
+  const [row] = await db.select(selection).from(tickets).where(byIdOrKey(idOrKey)).for('update')
+  return row as TicketRow | undefined
+}
+
+export async function updateTicket (db: Db, id: string, patch: Partial<NewTicketRow>) {
+  const [row] = await db.update(tickets).set({ ...patch, version: sql`${tickets.version} + 1` }).where(eq(tickets.id, id)).returning(selection)
+  return row as TicketRow
+}
+
+export async function isParticipant (db: Db, ticketId: string, userId: string) {
+  const rows = await db.select({ userId: ticketParticipants.userId }).from(ticketParticipants)
+    .where(and(eq(ticketParticipants.ticketId, ticketId), eq(ticketParticipants.userId, userId)))
+  return rows.length > 0
+}
+
+export async function insertParticipant (db: Db, ticketId: string, userId: string, now: Date) {
+  const rows = await db.insert(ticketParticipants).values({ ticketId, userId, addedAt: now }).onConflictDoNothing().returning()
+  return rows.length > 0
+}
+
+export async function deleteParticipant (db: Db, ticketId: string, userId: string) {
+  const rows = await db.delete(ticketParticipants).where(and(eq(ticketParticipants.ticketId, ticketId), eq(ticketParticipants.userId, userId))).returning()
+  return rows.length > 0
+}
+
+export async function listParticipants (db: Db, ticketId: string) {
+  return db.select().from(ticketParticipants).where(eq(ticketParticipants.ticketId, ticketId)).orderBy(asc(ticketParticipants.addedAt))
+}
+
+export async function insertEvent (db: Db, event: typeof ticketEvents.$inferInsert) {
+  await db.insert(ticketEvents).values(event)
+}
+
+export async function listEvents (db: Db, ticketId: string, includeInternal: boolean, limit: number, afterId?: number) {
+  return db.select().from(ticketEvents).where(and(
+    eq(ticketEvents.ticketId, ticketId),
+    includeInternal ? undefined : eq(ticketEvents.isInternal, false),
+    afterId === undefined ? undefined : sql`${ticketEvents.id} > ${afterId}`
+  )).orderBy(asc(ticketEvents.id)).limit(limit + 1)
+}
+
+export async function insertComment (db: Db, values: typeof comments.$inferInsert) {
+  const [row] = await db.insert(comments).values(values).returning({
+    id: comments.id, ticketId: comments.ticketId, authorId: comments.authorId, body: comments.body, visibility: comments.visibility, createdAt: comments.createdAt
+  })
+  return row!
+}
+
+export async function listComments (db: Db, ticketId: string, includeInternal: boolean, limit: number, after?: { createdAt: Date, id: string }) {
+  return db.select({
+    id: comments.id, ticketId: comments.ticketId, authorId: comments.authorId, body: comments.body, visibility: comments.visibility, createdAt: comments.createdAt
+  }).from(comments).where(and(
+    eq(comments.ticketId, ticketId),
+    includeInternal ? undefined : eq(comments.visibility, 'public'),
+    after === undefined ? undefined : sql`(${comments.createdAt}, ${comments.id}) > (${after.createdAt}, ${after.id})`
+  )).orderBy(asc(comments.createdAt), asc(comments.id)).limit(limit + 1)
+}
+
+export async function insertLink (db: Db, values: typeof ticketLinks.$inferInsert) {
+  const rows = await db.insert(ticketLinks).values(values).onConflictDoNothing().returning()
+  return rows[0]
+}
+
+export async function deleteLink (db: Db, ticketId: string, linkId: string) {
+  if (!isUuid(linkId)) return undefined
+  const [row] = await db.delete(ticketLinks).where(and(eq(ticketLinks.id, linkId), or(eq(ticketLinks.ticketId, ticketId), eq(ticketLinks.targetTicketId, ticketId)))).returning()
+  return row
+}
+
+export async function listLinks (db: Db, ticketId: string) {
+  return db.select({ link: ticketLinks, outwardKey: sql<string>`(select key from tickets t where t.id = ${ticketLinks.targetTicketId})`, inwardKey: sql<string>`(select key from tickets t where t.id = ${ticketLinks.ticketId})` })
+    .from(ticketLinks)
+    .where(or(eq(ticketLinks.ticketId, ticketId), eq(ticketLinks.targetTicketId, ticketId)))
+    .orderBy(asc(ticketLinks.createdAt), asc(ticketLinks.id))
+}
+
+/** Who may see a ticket row: the SQL twin of `mayView` in access.ts. */
+export interface Visibility { all: boolean, userId: string, deskIds: readonly string[] }
+
+function visibleTo (v: Visibility): SQL | undefined {
+  if (v.all) return undefined
+  const own = or(
+    eq(tickets.requesterId, v.userId),
+    sql`exists (select 1 from ${ticketParticipants} p where p.ticket_id = ${tickets.id} and p.user_id = ${v.userId})`
+  )
+  return v.deskIds.length === 0 ? own : or(inArray(tickets.deskId, [...v.deskIds]), own)
+}
+
+const columnOf = {
+  status: tickets.status,
+  statusCategory: tickets.statusCategory,
+  type: tickets.type,
+  priority: tickets.priority,
+  impact: tickets.impact,
+  urgency: tickets.urgency,
+  channel: tickets.channel,
+  key: tickets.key,
+  deskId: tickets.deskId,
+  serviceId: tickets.serviceId,
+  assigneeId: tickets.assigneeId,
+  teamId: tickets.teamId,
+  requesterId: tickets.requesterId,
+  parentId: tickets.parentId,
+  createdAt: tickets.createdAt,
+  updatedAt: tickets.updatedAt
+} as const
+
+const compare = (column: SQL | PgColumn, op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', value: unknown): SQL => {
+  const symbol = { eq: '=', ne: '<>', lt: '<', le: '<=', gt: '>', ge: '>=' }[op]
+  return sql`${column} ${sql.raw(symbol)} ${value}`
+}
+
+function compileNode (node: FilterNode, userId: string): SQL {
+  if (node.kind !== 'cmp') {
+    const parts = node.nodes.map(n => compileNode(n, userId))
+    return sql`(${sql.join(parts, sql.raw(node.kind === 'and' ? ' and ' : ' or '))})`
+  }
+  const negate = node.op === 'ne' || node.op === 'out'
+  const setOp = node.op === 'in' || node.op === 'out' || node.op === 'eq' || node.op === 'ne'
+  if (node.field === 'tag') {
+    const match = sql`${tickets.tags} && ${sql.param(node.values)}::text[]`
+    return negate ? sql`not (${match})` : match
+  }
+  if (node.field === 'createdAt' || node.field === 'updatedAt') {
+    return compare(columnOf[node.field], node.op as 'eq', new Date(node.values[0]!))
+  }
+  const column = columnOf[node.field]
+  if (!setOp) return compare(column, node.op as 'lt', node.values[0])
+  // Reference fields take ids, `me`, `none`, and for desks also keys; anything else matches no row.
+  const isRef = ['deskId', 'serviceId', 'assigneeId', 'teamId', 'requesterId', 'parentId'].includes(node.field)
+  const values: SQL[] = []
+  let none = false
+  for (const v of node.values) {
+    if (v === 'me' && (node.field === 'assigneeId' || node.field === 'requesterId')) values.push(sql`${userId}`)
+    else if (v === 'none' && (node.field === 'assigneeId' || node.field === 'teamId' || node.field === 'parentId')) none = true
+    else if (node.field === 'deskId' && !isUuid(v)) values.push(sql`(select id from ${desks} where key = ${v.toUpperCase()})`)
+    else if (isRef && !isUuid(v)) values.push(sql`null::uuid`)
+    else values.push(sql`${v}`)
+  }
+  const inList = values.length === 0 ? sql`false` : sql`${column} in (${sql.join(values, sql`, `)})`
+  const match = none ? (values.length === 0 ? sql`${column} is null` : sql`(${inList} or ${column} is null)`) : inList
+  return negate ? sql`not coalesce(${match}, false)` : match
+}
+
+export interface TicketQuery {
+  visibility: Visibility
+  filter: FilterNode[]
+  text?: string | undefined
+  sort: SortKey[]
+  limit: number
+  after?: unknown[] | undefined
+}
+
+const sortColumn = (field: SortKey['field']): SQL | PgColumn => field === 'key' ? tickets.number : columnOf[field]
+
+/** Keyset condition: rows strictly after `after` in the order of `sort` then id. */
+function afterCondition (sort: SortKey[], after: unknown[]): SQL {
+  const keys = [...sort.map(k => ({ column: sortColumn(k.field), descending: k.descending, time: k.field === 'createdAt' || k.field === 'updatedAt' })),
+    { column: tickets.id as PgColumn, descending: sort[sort.length - 1]!.descending, time: false }]
+  const value = (i: number) => keys[i]!.time ? new Date(after[i] as string) : after[i]
+  const branches = keys.map((k, i) => and(
+    ...keys.slice(0, i).map((p, j) => compare(p.column, 'eq', value(j))),
+    compare(k.column, k.descending ? 'lt' : 'gt', value(i))
+  )!)
+  return or(...branches)!
+}
+
+function whereOf (query: Omit<TicketQuery, 'sort' | 'limit' | 'after'>): SQL | undefined {
+  const parts: Array<SQL | undefined> = [visibleTo(query.visibility), ...query.filter.map(n => compileNode(n, query.visibility.userId))]
+  if (query.text !== undefined) {
+    const ts = sql`websearch_to_tsquery('english', ${query.text})`
+    const commentScope = query.visibility.all
+      ? sql`true`
+      : query.visibility.deskIds.length === 0
+        ? sql`c.visibility = 'public'`
+        : sql`(c.visibility = 'public' or ${inArray(tickets.deskId, [...query.visibility.deskIds])})`
+    parts.push(sql`(${tickets.search} @@ ${ts} or exists (select 1 from ${comments} c where c.ticket_id = ${tickets.id} and c.search @@ ${ts} and ${commentScope}))`)
+  }
+  return and(...parts)
+}
+
+export async function listTickets (db: Db, query: TicketQuery) {
+  const order = [...query.sort.map(k => k.descending ? desc(sortColumn(k.field)) : asc(sortColumn(k.field))),
+    query.sort[query.sort.length - 1]!.descending ? desc(tickets.id) : asc(tickets.id)]
+  const where = and(whereOf(query), query.after === undefined ? undefined : afterCondition(query.sort, query.after))
+  return await db.select(selection).from(tickets).where(where).orderBy(...order).limit(query.limit + 1) as TicketRow[]
+}
+
+export async function countTickets (db: Db, query: Omit<TicketQuery, 'sort' | 'limit' | 'after'>) {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(tickets).where(whereOf(query))
+  return row?.n ?? 0
+}
+
+export async function findTicketsByIds (db: Db, ids: readonly string[]) {
+  if (ids.length === 0) return []
+  return await db.select(selection).from(tickets).where(inArray(tickets.id, [...ids])) as TicketRow[]
+}
+
+/** Each desk numbers its tickets from its own sequence: creators never wait on each other; gaps are allowed. */
+export async function nextNumber (db: Db, deskId: string): Promise<number> {
+  const result = await db.execute<{ n: string }>(sql.raw(`select nextval('${deskSequenceName(deskId)}') as n`))
+  return Number((result as unknown as { rows: Array<{ n: string }> }).rows[0]!.n)
+}

@@ -1,0 +1,94 @@
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
+import { principalOf } from '../../http/auth.js'
+import { etagOf, expectedVersionOf, idempotencyOf } from '../../http/idempotency.js'
+import { withNextLink } from '../../http/lists.js'
+import { errorResponses, IdParams, ListQuerySchema, PageOf } from '../../http/schemas.js'
+import { parseShape, shapeTickets } from '../../http/shape.js'
+import type { CommandResult } from '../idempotency/run.js'
+import {
+  AvailableTransitionSchema, CommentSchema, CreateCommentSchema, CreateTicketSchema, EventSchema, GetTicketQuerySchema,
+  ListTicketsQuerySchema, TicketSchema, TransitionRequestSchema, UpdateTicketSchema, type Ticket
+} from './schema.js'
+import { listRequestFromQuery } from './service.js'
+
+const TicketParams = IdParams('ticketId')
+const tags = ['tickets']
+
+/** 201 + Location for a new resource; a replayed idempotent POST says so in a header. */
+export function created<T extends { id: string }> (reply: FastifyReply, result: CommandResult<T>, location: string): T {
+  reply.code(201).header('location', location)
+  if (result.replayed) reply.header('idempotent-replayed', 'true')
+  return result.value
+}
+
+const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { tickets } = app.services
+  const sendTicket = (reply: FastifyReply, ticket: Ticket) => { reply.header('etag', etagOf(ticket.version)); return ticket }
+
+  app.post('/', {
+    schema: { tags, summary: 'Open a ticket', body: CreateTicketSchema, response: { 201: Type.Ref(TicketSchema), ...errorResponses } }
+  }, async (request, reply) => {
+    const result = await tickets.create(principalOf(request), request.body, { idempotency: idempotencyOf(request) })
+    reply.header('etag', etagOf(result.value.version))
+    return created(reply, result, `/v1/tickets/${result.value.id}`)
+  })
+
+  app.get('/', {
+    schema: { tags, summary: 'List and search tickets', querystring: ListTicketsQuerySchema, response: { 200: PageOf(Type.Ref(TicketSchema), 'Ticket'), ...errorResponses } }
+  }, async (request, reply) => {
+    const shape = parseShape(request.query)
+    const page = await tickets.list(principalOf(request), listRequestFromQuery(request.query))
+    if (shape.fields !== undefined) reply.serializer(JSON.stringify)
+    return withNextLink(request, reply, { ...page, data: await shapeTickets(app.services, page.data, shape) as Ticket[] })
+  })
+
+  app.get('/:ticketId', {
+    schema: { tags, summary: 'Read a ticket by id or key', params: TicketParams, querystring: GetTicketQuerySchema, response: { 200: Type.Ref(TicketSchema), ...errorResponses } }
+  }, async (request, reply) => {
+    const shape = parseShape(request.query)
+    const ticket = await tickets.get(principalOf(request), request.params.ticketId)
+    if (shape.fields !== undefined) reply.serializer(JSON.stringify)
+    const [shaped] = await shapeTickets(app.services, [ticket], shape)
+    reply.header('etag', etagOf(ticket.version))
+    return shaped as Ticket
+  })
+
+  app.patch('/:ticketId', {
+    schema: { tags, summary: 'Change a ticket (If-Match for optimistic concurrency)', params: TicketParams, body: UpdateTicketSchema, response: { 200: Type.Ref(TicketSchema), ...errorResponses } }
+  }, async (request, reply) => sendTicket(reply, await tickets.update(principalOf(request), request.params.ticketId, request.body, {
+    expectedVersion: expectedVersionOf(request)
+  })))
+
+  app.get('/:ticketId/transitions', {
+    schema: { tags, summary: 'Transitions you may take now', params: TicketParams, response: { 200: Type.Object({ data: Type.Array(AvailableTransitionSchema) }), ...errorResponses } }
+  }, async (request) => ({ data: await tickets.transitions(principalOf(request), request.params.ticketId) }))
+
+  app.post('/:ticketId/transitions', {
+    schema: { tags, summary: 'Move a ticket through its workflow', params: TicketParams, body: TransitionRequestSchema, response: { 200: Type.Ref(TicketSchema), ...errorResponses } }
+  }, async (request, reply) => {
+    const result = await tickets.transition(principalOf(request), request.params.ticketId, request.body, {
+      idempotency: idempotencyOf(request), expectedVersion: expectedVersionOf(request)
+    })
+    if (result.replayed) reply.header('idempotent-replayed', 'true')
+    return sendTicket(reply, result.value)
+  })
+
+  const { conversation } = app.services
+  app.get('/:ticketId/comments', {
+    schema: { tags, summary: 'Comments you may see, oldest first', params: TicketParams, querystring: ListQuerySchema, response: { 200: PageOf(Type.Ref(CommentSchema), 'Comment'), ...errorResponses } }
+  }, async (request, reply) => withNextLink(request, reply, await conversation.comments(principalOf(request), request.params.ticketId, request.query.limit ?? 50, request.query.cursor)))
+
+  app.post('/:ticketId/comments', {
+    schema: { tags, summary: 'Comment publicly or add an internal note', params: TicketParams, body: CreateCommentSchema, response: { 201: Type.Ref(CommentSchema), ...errorResponses } }
+  }, async (request, reply) => {
+    const result = await conversation.addComment(principalOf(request), request.params.ticketId, request.body, { idempotency: idempotencyOf(request) })
+    return created(reply, result, `/v1/tickets/${result.value.ticketId}/comments/${result.value.id}`)
+  })
+
+  app.get('/:ticketId/events', {
+    schema: { tags, summary: 'The ticket\'s timeline, oldest first', params: TicketParams, querystring: ListQuerySchema, response: { 200: PageOf(Type.Ref(EventSchema), 'TicketEvent'), ...errorResponses } }
+  }, async (request, reply) => withNextLink(request, reply, await conversation.events(principalOf(request), request.params.ticketId, request.query.limit ?? 50, request.query.cursor)))
+}
+export default ticketRoutes

@@ -1,0 +1,38 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { Nullable, Timestamp, Uuid } from '../../http/schemas.js'
+import { ROLES } from '../../shared/principal.js'
+
+export const RoleSchema = Type.Union(ROLES.map(r => Type.Literal(r)))
+
+export const UserSchema = Type.Object({
+  id: Uuid,
+  email: Nullable(Type.String()),
+  name: Nullable(Type.String()),
+  roles: Type.Array(RoleSchema),
+  organizationId: Nullable(Uuid),
+  managerId: Nullable(Uuid),
+  department: Nullable(Type.String()),
+  location: Nullable(Type.String()),
+  createdAt: Timestamp
+}, { $id: 'User' })
+export type User = Static<typeof UserSchema>
+
+export const MeSchema = Type.Composite([UserSchema, Type.Object({
+  deskIds: Type.Array(Uuid, { description: 'Desks whose tickets you work' }),
+  teamIds: Type.Array(Uuid)
+})], { $id: 'Me' })
+export type Me = Static<typeof MeSchema>
+
+export const UpdateUserSchema = Type.Object({
+  name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  email: Type.Optional(Nullable(Type.String({ maxLength: 320 }))),
+  organizationId: Type.Optional(Nullable(Uuid)),
+  managerId: Type.Optional(Nullable(Uuid)),
+  department: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  location: Type.Optional(Nullable(Type.String({ maxLength: 200 })))
+}, { additionalProperties: false, minProperties: 1 })
+export type UpdateUser = Static<typeof UpdateUserSchema>
+
+export const OrganizationSchema = Type.Object({ id: Uuid, name: Type.String(), createdAt: Timestamp }, { $id: 'Organization' })
+export type Organization = Static<typeof OrganizationSchema>
+export const CreateOrganizationSchema = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })

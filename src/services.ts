@@ -1,0 +1,20 @@
+import type { Db } from './db/client.js'
+import type { Clock } from './shared/clock.js'
+import { createApiKeyService } from './modules/api-keys/service.js'
+import { createDeskService } from './modules/desks/service.js'
+import { createConversationService } from './modules/tickets/conversation.js'
+import { createTicketService } from './modules/tickets/service.js'
+import { createUserService } from './modules/users/service.js'
+import { createWorkflowStore } from './modules/workflows/store.js'
+
+/** The one service layer both REST and GraphQL call. */
+export function createServices ({ db, clock }: { db: Db, clock: Clock }) {
+  const workflows = createWorkflowStore()
+  const users = createUserService({ db, clock })
+  const desks = createDeskService({ db, clock, onMembershipChange: () => users.invalidate() })
+  const tickets = createTicketService({ db, clock, workflows })
+  const conversation = createConversationService({ db, clock, tickets, workflows })
+  const apiKeys = createApiKeyService({ db, clock })
+  return { users, desks, tickets, conversation, apiKeys, workflows }
+}
+export type Services = ReturnType<typeof createServices>

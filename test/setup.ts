@@ -1,0 +1,3 @@
+import { prepareTemplate } from './db.js'
+
+await prepareTemplate()
