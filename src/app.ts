@@ -22,6 +22,7 @@ import ticketRelationRoutes from './modules/tickets/relation-routes.js'
 import { deskRoutes, teamRoutes } from './modules/desks/routes.js'
 import { meRoutes, organizationRoutes, userRoutes } from './modules/users/routes.js'
 import apiKeyRoutes from './modules/api-keys/routes.js'
+import attachmentRoutes, { AttachmentSchema } from './modules/attachments/routes.js'
 import { ensureDefaultWorkflows } from './modules/workflows/store.js'
 
 declare module 'fastify' {
@@ -67,7 +68,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.addHook('onClose', async () => { if (options.database === undefined) await database.close() })
   app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
 
-  for (const schema of [ProblemSchema, UserSchema, MeSchema, OrganizationSchema, DeskSchema, TeamSchema, TicketSchema, CommentSchema, EventSchema, LinkSchema, ApiKeySchema]) {
+  for (const schema of [ProblemSchema, UserSchema, MeSchema, OrganizationSchema, DeskSchema, TeamSchema, TicketSchema, CommentSchema, EventSchema, LinkSchema, ApiKeySchema, AttachmentSchema]) {
     app.addSchema(schema)
   }
   await app.register(problem)
@@ -93,6 +94,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(userRoutes, { prefix: '/users' })
     await v1.register(organizationRoutes, { prefix: '/organizations' })
     await v1.register(apiKeyRoutes, { prefix: '/api-keys' })
+    await v1.register(attachmentRoutes, { maxBytes: config.attachmentMaxBytes })
   }, { prefix: '/v1' })
   await app.register(graphql)
   return app

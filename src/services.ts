@@ -1,6 +1,7 @@
 import type { Db } from './db/client.js'
 import type { Clock } from './shared/clock.js'
 import { createApiKeyService } from './modules/api-keys/service.js'
+import { createAttachmentService } from './modules/attachments/service.js'
 import { createDeskService } from './modules/desks/service.js'
 import { createConversationService } from './modules/tickets/conversation.js'
 import { createTicketService } from './modules/tickets/service.js'
@@ -14,7 +15,8 @@ export function createServices ({ db, clock }: { db: Db, clock: Clock }) {
   const desks = createDeskService({ db, clock, onMembershipChange: () => users.invalidate() })
   const tickets = createTicketService({ db, clock, workflows })
   const conversation = createConversationService({ db, clock, tickets, workflows })
+  const attachments = createAttachmentService({ db, clock, tickets })
   const apiKeys = createApiKeyService({ db, clock })
-  return { users, desks, tickets, conversation, apiKeys, workflows }
+  return { users, desks, tickets, conversation, attachments, apiKeys, workflows }
 }
 export type Services = ReturnType<typeof createServices>

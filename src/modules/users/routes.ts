@@ -6,7 +6,7 @@ import { errorResponses, IdParams, ListQuerySchema, PageOf } from '../../http/sc
 import { CreateOrganizationSchema, MeSchema, OrganizationSchema, UpdateUserSchema, UserSchema } from './schema.js'
 
 export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', { schema: { tags: ['users'], summary: 'Who you are', response: { 200: Type.Ref(MeSchema), ...errorResponses } } },
+  app.get('/', { schema: { tags: ['users'], operationId: 'getMe', summary: 'Who you are', response: { 200: Type.Ref(MeSchema), ...errorResponses } } },
     async (request) => app.services.users.me(principalOf(request)))
 }
 
