@@ -16,7 +16,7 @@ function multipart (parts: Part[]) {
   for (const part of parts) {
     let head = `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"`
     if ('content' in part) {
-      if (part.filename !== undefined) head += `; filename="${part.filename}"`
+      if (part.filename !== undefined) head += `; filename="${part.filename.replace(/["\\]/g, c => `\\${c}`)}"`
       head += `\r\nContent-Type: ${part.contentType ?? 'application/octet-stream'}`
     }
     chunks.push(Buffer.from(`${head}\r\n\r\n`, 'utf8'), 'content' in part ? part.content : Buffer.from(part.value, 'utf8'), Buffer.from('\r\n'))
@@ -94,7 +94,7 @@ t.test('a file over the size limit answers 413 and stores nothing', async (t) =>
   const res = await upload(w.requester.token, ticket.id, { content: randomBytes(MAX_BYTES + 1) })
   t.equal(res.statusCode, 413)
   t.match(res.headers['content-type'], /^application\/problem\+json/)
-  t.match(res.json(), { status: 413, code: 'PAYLOAD_TOO_LARGE' })
+  t.match(res.json(), { status: 413, code: 'PAYLOAD_TOO_LARGE', details: { maxBytes: MAX_BYTES } })
   t.same(await listIds(h, w.agentIT.token, ticket.id), [])
   const events = await h.request(w.agentIT.token, { method: 'GET', url: `/v1/tickets/${ticket.id}/events` })
   t.notOk(events.json().data.some((e: { type: string }) => e.type === 'attachment.added'))
@@ -124,6 +124,8 @@ t.test('a malformed upload answers 400 naming the part', async (t) => {
     ...multipart([{ name: 'file', filename: 'a.txt', content: Buffer.from('a') }, { name: 'file', filename: 'b.txt', content: Buffer.from('b') }])
   })
   t.match(twoFiles.json(), { status: 400, errors: [{ path: '/file' }] })
+  const fileAsField = await h.request(w.requester.token, { method: 'POST', url: `/v1/tickets/${ticket.id}/attachments`, ...multipart([{ name: 'file', value: 'not a file' }]) })
+  t.match(fileAsField.json(), { status: 400, errors: [{ path: '/file' }] })
   const badComment = await upload(w.requester.token, ticket.id, { content: Buffer.from('x') }, { commentId: 'not-a-uuid' })
   t.match(badComment.json(), { status: 400, errors: [{ path: '/commentId' }] })
   t.same(await listIds(h, w.agentIT.token, ticket.id), [])
@@ -265,4 +267,27 @@ t.test('the attachment list pages with a cursor', async (t) => {
   const second = await h.request(w.requester.token, { method: 'GET', url: `/v1/tickets/${ticket.id}/attachments?limit=2&cursor=${first.json().nextCursor}` })
   t.same(second.json().data.map((a: { id: string }) => a.id), ids.slice(2))
   t.equal(second.json().nextCursor, null)
+})
+
+t.test('GraphQL lists the same attachments with the same visibility', async (t) => {
+  const ticket = await openTicket(h, w.requester.token)
+  const note = await comment(w.agentIT.token, ticket.id, 'internal')
+  const pub = await upload(w.requester.token, ticket.id, { content: Buffer.from('public file') })
+  const hidden = await upload(w.agentIT.token, ticket.id, { content: Buffer.from('internal file'), filename: 'secret-diagnosis.txt' }, { commentId: note })
+  const query = 'query($id: ID!) { ticket(id: $id) { attachments { edges { node { id filename uploadedBy { id } contentUrl } } } } }'
+  const asRequester = await h.gql(w.requester.token, query, { id: ticket.id })
+  t.same(asRequester.body.data.ticket.attachments.edges.map((e: any) => e.node.id), [pub.json().id])
+  t.notOk(JSON.stringify(asRequester.body).includes('secret-diagnosis'))
+  t.equal(asRequester.body.data.ticket.attachments.edges[0].node.uploadedBy.id, w.requester.id)
+  const asAgent = await h.gql(w.agentIT.token, query, { id: ticket.id })
+  t.same(asAgent.body.data.ticket.attachments.edges.map((e: any) => e.node.id).sort(), [pub.json().id, hidden.json().id].sort())
+  t.equal(asAgent.body.data.ticket.attachments.edges[0].node.contentUrl, `/v1/attachments/${asAgent.body.data.ticket.attachments.edges[0].node.id}/content`)
+})
+
+t.test('a closed ticket takes no new files', async (t) => {
+  const ticket = await openTicket(h, w.requester.token)
+  await h.request(w.agentIT.token, { method: 'POST', url: `/v1/tickets/${ticket.id}/transitions`, payload: { to: 'cancelled' } })
+  const res = await upload(w.requester.token, ticket.id, { content: Buffer.from('late') })
+  t.equal(res.statusCode, 409)
+  t.same(await listIds(h, w.agentIT.token, ticket.id), [])
 })

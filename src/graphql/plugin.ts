@@ -103,7 +103,12 @@ export default fp(async (app) => {
     loaders: { ...ticketLoaders, ...deskLoaders } as never,
     context: (request) => ({ principal: request.principal, services: app.services }) satisfies GraphQLContext,
     errorFormatter: (execution, context) => {
-      const errors = (execution.errors ?? []).map(e => formatError(e as GraphQLError))
+      // Validation failures (syntax, depth) arrive wrapped: report each inner error.
+      const flat = (execution.errors ?? []).flatMap(e => {
+        const inner = (e as GraphQLError).originalError as { errors?: unknown } | undefined
+        return !(inner instanceof AppError) && Array.isArray(inner?.errors) ? inner.errors.map(x => x instanceof GraphQLError ? x : new GraphQLError((x as Error).message)) : [e as GraphQLError]
+      })
+      const errors = flat.map(formatError)
       for (const e of errors) if (e.extensions.status === 500) context.reply.log.error({ err: (execution.errors ?? [])[0] }, 'graphql resolver failed')
       const hasData = 'data' in execution && execution.data !== undefined
       const unauthenticated = errors.some(e => e.extensions.code === 'UNAUTHENTICATED')

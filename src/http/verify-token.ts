@@ -19,9 +19,10 @@ const text = (v: unknown, max = 320) => typeof v === 'string' && v.length > 0 ? 
 export function createTokenVerifier (auth: Config['auth'] & { jwtSecret: string | undefined }) {
   const secret = auth.jwtSecret === undefined ? undefined : new TextEncoder().encode(auth.jwtSecret)
   const jwks = auth.jwksUrl === undefined ? undefined : createRemoteJWKSet(new URL(auth.jwksUrl))
-  const common = {
-    requiredClaims: ['exp', 'sub'],
-    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+  const common = { requiredClaims: ['exp', 'sub'], clockTolerance: CLOCK_TOLERANCE_SECONDS }
+  // Issuer and audience belong to the OIDC provider's tokens, not to locally signed ones.
+  const oidc = {
+    ...common,
     ...(auth.issuer !== undefined ? { issuer: auth.issuer } : {}),
     ...(auth.audience !== undefined ? { audience: auth.audience } : {})
   }
@@ -32,7 +33,7 @@ export function createTokenVerifier (auth: Config['auth'] & { jwtSecret: string 
       if (alg === 'HS256' && secret !== undefined) {
         ({ payload } = await jwtVerify(token, secret, { ...common, algorithms: ['HS256'] }))
       } else if (alg !== 'HS256' && alg !== 'none' && jwks !== undefined) {
-        ({ payload } = await jwtVerify(token, jwks, { ...common, algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] }))
+        ({ payload } = await jwtVerify(token, jwks, { ...oidc, algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'] }))
       } else {
         throw new Error(`tokens signed with ${String(alg)} are not accepted`)
       }

@@ -45,10 +45,21 @@ const isMultipart = (contentType: string | undefined) => contentType?.split(';')
 const pointer = (name: string) => `/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`
 
 /** Reads every part into a body for the route schema to validate; the file size limit was set at registration. */
-async function readUpload (request: FastifyRequest): Promise<Record<string, unknown>> {
+async function readUpload (request: FastifyRequest, maxBytes: number): Promise<Record<string, unknown>> {
+  try {
+    return await readParts(request)
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new AppError('PAYLOAD_TOO_LARGE', `A file may have at most ${maxBytes} bytes`, { maxBytes })
+    }
+    throw err
+  }
+}
+
+async function readParts (request: FastifyRequest): Promise<Record<string, unknown>> {
   const body: Record<string, unknown> = {}
   for await (const part of request.parts()) {
-    if (part.fieldname in body) {
+    if (Object.hasOwn(body, part.fieldname)) {
       if (part.type === 'file') part.file.resume()
       throw new ValidationError([{ path: pointer(part.fieldname), message: 'must appear once' }])
     }
@@ -89,7 +100,7 @@ const attachmentRoutes: FastifyPluginAsyncTypebox<AttachmentRoutesOptions> = asy
       if (!isMultipart(request.headers['content-type'])) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data')
       return payload
     },
-    preValidation: async (request) => { request.body = await readUpload(request) }
+    preValidation: async (request) => { request.body = await readUpload(request, maxBytes) }
   }, async (request, reply) => {
     const { file, commentId } = request.body as { file: UploadedFile, commentId?: string }
     const result = await attachments.upload(principalOf(request), request.params.ticketId, {
@@ -109,6 +120,7 @@ const attachmentRoutes: FastifyPluginAsyncTypebox<AttachmentRoutesOptions> = asy
   app.get('/attachments/:attachmentId/content', {
     schema: {
       tags,
+      operationId: 'getAttachmentContent',
       summary: 'Download an attachment',
       params: AttachmentParams,
       response: { 200: { description: 'The bytes, with the Content-Type given at upload', content: { '*/*': { schema: Type.Unsafe<Buffer>({ type: 'string', contentMediaType: 'application/octet-stream' }) } } }, ...errorResponses }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Db } from '../../db/client.js'
 import type { Clock } from '../../shared/clock.js'
 import { creationCursorOf, decodeCreationCursor } from '../../shared/creation-cursor.js'
-import { ForbiddenError, NotFoundError } from '../../shared/errors.js'
+import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors.js'
 import { isUuid } from '../../shared/ids.js'
 import { toPage, type Page } from '../../shared/pagination.js'
 import type { Principal } from '../../shared/principal.js'
@@ -54,6 +54,7 @@ export function createAttachmentService ({ db, clock, tickets }: { db: Db, clock
     } catch (err) {
       // Answer about the attachment: the ticket's id must not leak to a caller who may not see it.
       if (err instanceof NotFoundError) throw attachmentNotFound(id)
+      /* c8 ignore next - only database failures reach here */
       throw err
     }
     if (row.commentVisibility === 'internal' && ticket.access !== 'agent') throw attachmentNotFound(id)
@@ -69,6 +70,7 @@ export function createAttachmentService ({ db, clock, tickets }: { db: Db, clock
       const now = clock.now()
       return runCommand(db, { ownerId: actor.userId, idempotency: options.idempotency, now }, async (tx) => {
         const { row: ticket, access } = await tickets.load(tx, actor, idOrKey)
+        if (ticket.statusCategory === 'closed') throw new ConflictError('CONFLICT', 'The ticket is closed; open a new one')
         let isInternal = false
         if (input.commentId !== undefined) {
           const comment = isUuid(input.commentId) ? await repo.findComment(tx, ticket.id, input.commentId) : undefined

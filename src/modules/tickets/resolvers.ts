@@ -107,7 +107,12 @@ export const ticketResolvers: IResolvers<any, GraphQLContext> = {
     events: async (ticket: Ticket, args: { first?: number, after?: string }, ctx) =>
       toConnection(await ctx.services.conversation.events(actorOf(ctx), ticket.id, firstOf(args.first), args.after ?? undefined)),
     links: async (ticket: Ticket, _args, ctx) => ctx.services.conversation.links(actorOf(ctx), ticket.id),
-    participants: async (ticket: Ticket, _args, ctx) => ctx.services.conversation.participants(actorOf(ctx), ticket.id)
+    participants: async (ticket: Ticket, _args, ctx) => ctx.services.conversation.participants(actorOf(ctx), ticket.id),
+    attachments: async (ticket: Ticket, args: { first?: number, after?: string }, ctx) =>
+      toConnection(await ctx.services.attachments.list(actorOf(ctx), ticket.id, firstOf(args.first), args.after ?? undefined))
+  },
+  Attachment: {
+    contentUrl: (attachment: { id: string }) => `/v1/attachments/${attachment.id}/content`
   },
   TicketLink: {
     target: async (link: Link, _args, ctx) => (await ctx.services.tickets.findMany(actorOf(ctx), [link.targetTicketId]))[0] ?? null
@@ -145,6 +150,12 @@ export const ticketLoaders: MercuriusLoaders<GraphQLContext> = {
     author: async (queries: Array<{ obj: Comment }>, ctx) => {
       const users = await ctx.services.users.findMany([...new Set(queries.map(q => q.obj.authorId))])
       return queries.map(q => users.find(u => u.id === q.obj.authorId) ?? null)
+    }
+  },
+  Attachment: {
+    uploadedBy: async (queries: Array<{ obj: { uploadedById: string } }>, ctx) => {
+      const users = await ctx.services.users.findMany([...new Set(queries.map(q => q.obj.uploadedById))])
+      return queries.map(q => users.find(u => u.id === q.obj.uploadedById) ?? null)
     }
   },
   TicketEvent: {
