@@ -66,7 +66,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.decorate('services', createServices({ db: database.db, clock }))
   await app.register(fp(async () => {}, { name: 'services' }))
   app.addHook('onClose', async () => { if (options.database === undefined) await database.close() })
-  app.addHook('onSend', async (request, reply) => { reply.header('x-request-id', request.id) })
+  // While shutting down, in-flight responses close their connection, so draining ends as soon
+  // as they are sent instead of waiting out keep-alive.
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+    if (closing) reply.header('connection', 'close')
+  })
 
   for (const schema of [ProblemSchema, UserSchema, MeSchema, OrganizationSchema, DeskSchema, TeamSchema, TicketSchema, CommentSchema, EventSchema, LinkSchema, ApiKeySchema, AttachmentSchema]) {
     app.addSchema(schema)

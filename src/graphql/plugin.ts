@@ -62,7 +62,9 @@ function enumValueMaps (document: DocumentNode): Record<string, Record<string, s
 export function loadSchemaText (): string { return readFileSync(schemaPath, 'utf8') }
 
 export function buildExecutableSchema (sdl = loadSchemaText()): GraphQLSchema {
-  const resolvers = [enumValueMaps(parse(sdl)), { JSON: json, DateTime: dateTime }, ticketResolvers, deskResolvers, userResolvers] as IResolvers[]
+  // Scalars are given as behaviour only, so their descriptions stay those of schema.graphql.
+  const behaviour = (type: GraphQLScalarType) => ({ serialize: type.serialize, parseValue: type.parseValue, parseLiteral: type.parseLiteral })
+  const resolvers = [enumValueMaps(parse(sdl)), { JSON: behaviour(json), DateTime: behaviour(dateTime) }, ticketResolvers, deskResolvers, userResolvers] as IResolvers[]
   return makeExecutableSchema({ typeDefs: sdl, resolvers: resolvers as never })
 }
 
