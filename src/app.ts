@@ -42,8 +42,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   const app = Fastify({
     logger: options.logger ?? {
       level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-      ...(process.stdout.isTTY ? { transport: { target: 'pino/file', options: { destination: 1 } } } : {})
+      redact: ['req.headers.authorization', 'req.headers.cookie']
     },
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
