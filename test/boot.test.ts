@@ -21,7 +21,7 @@ t.test('a fresh start on the embedded database: migrations, a development secret
   const exited = new Promise<number | null>(resolve => server.on('exit', code => resolve(code)))
   t.teardown(() => { server.kill('SIGKILL') })
 
-  for (let i = 0; i < 120 && !output.includes('docket is ready'); i++) await new Promise(resolve => setTimeout(resolve, 500))
+  for (let i = 0; i < 480 && !output.includes('docket is ready'); i++) await new Promise(resolve => setTimeout(resolve, 500))
   t.match(output, 'docket is ready')
   t.match(output, 'npm run token -- --role admin', 'the console says how to mint a token')
   t.ok(existsSync(join(dataDir, 'dev-jwt-secret')))

@@ -59,7 +59,7 @@ export function openDatabase (options: DatabaseOptions): Database {
     const pool = new pg.Pool({
       connectionString: options.url,
       max: 10,
-      connectionTimeoutMillis: 1500,
+      connectionTimeoutMillis: 1000,
       idleTimeoutMillis: 30_000,
       // Bounded waits: a stuck database must surface as 503, not a hung request.
       query_timeout: 15_000
