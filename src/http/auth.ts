@@ -45,7 +45,7 @@ export default fp<{ auth: Config['auth'] }>(async (app, { auth }) => {
     }
     let identity
     try {
-      identity = await verify(token)
+      identity = await verify(token, Date.now())
     } catch (err) {
       reply.header('www-authenticate', 'Bearer error="invalid_token"')
       throw err

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto'
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose'
 import type { Config } from '../config.js'
 import { UnauthenticatedError } from '../shared/errors.js'
@@ -17,7 +18,8 @@ const text = (v: unknown, max = 320) => typeof v === 'string' && v.length > 0 ? 
 
 /** Builds the token verifier: HS256 with a shared secret, or OIDC tokens checked against a JWKS URL. */
 export function createTokenVerifier (auth: Config['auth'] & { jwtSecret: string | undefined }) {
-  const secret = auth.jwtSecret === undefined ? undefined : new TextEncoder().encode(auth.jwtSecret)
+  // A KeyObject is imported once; a raw secret would be re-imported on every verification.
+  const secret = auth.jwtSecret === undefined ? undefined : createSecretKey(Buffer.from(auth.jwtSecret, 'utf8'))
   const jwks = auth.jwksUrl === undefined ? undefined : createRemoteJWKSet(new URL(auth.jwksUrl))
   const common = { requiredClaims: ['exp', 'sub'], clockTolerance: CLOCK_TOLERANCE_SECONDS }
   // Issuer and audience belong to the OIDC provider's tokens, not to locally signed ones.
@@ -26,7 +28,24 @@ export function createTokenVerifier (auth: Config['auth'] & { jwtSecret: string 
     ...(auth.issuer !== undefined ? { issuer: auth.issuer } : {}),
     ...(auth.audience !== undefined ? { audience: auth.audience } : {})
   }
-  return async function verify (token: string): Promise<VerifiedIdentity> {
+  // A token verified once stays valid until its `exp`: remember it (bounded) instead of
+  // checking its signature on every request.
+  const verified = new Map<string, { identity: VerifiedIdentity, expiresAt: number }>()
+  const MAX_CACHED = 10_000
+
+  return async function verify (token: string, nowMs: number): Promise<VerifiedIdentity> {
+    const hit = verified.get(token)
+    if (hit !== undefined) {
+      if (hit.expiresAt > nowMs) return hit.identity
+      verified.delete(token)
+    }
+    const { identity, exp } = await verifyOnce(token)
+    if (verified.size >= MAX_CACHED) verified.clear()
+    verified.set(token, { identity, expiresAt: exp * 1000 })
+    return identity
+  }
+
+  async function verifyOnce (token: string): Promise<{ identity: VerifiedIdentity, exp: number }> {
     let payload: JWTPayload
     try {
       const { alg } = decodeProtectedHeader(token)
@@ -43,7 +62,7 @@ export function createTokenVerifier (auth: Config['auth'] & { jwtSecret: string 
     const claimed = claimAt(payload, auth.rolesClaim)
     const listed = Array.isArray(claimed) ? claimed : typeof claimed === 'string' ? claimed.split(/[ ,]+/) : []
     const roles = listed.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r))
-    return {
+    const identity: VerifiedIdentity = {
       sub: payload.sub!,
       email: text(payload.email) ?? null,
       name: text(payload.name, 200) ?? null,
@@ -51,5 +70,6 @@ export function createTokenVerifier (auth: Config['auth'] & { jwtSecret: string 
       department: text(payload.department, 200),
       location: text(payload.location, 200)
     }
+    return { identity, exp: payload.exp! }
   }
 }
