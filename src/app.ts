@@ -22,6 +22,10 @@ import ticketRelationRoutes from './modules/tickets/relation-routes.js'
 import { deskRoutes, teamRoutes } from './modules/desks/routes.js'
 import { meRoutes, organizationRoutes, userRoutes } from './modules/users/routes.js'
 import apiKeyRoutes from './modules/api-keys/routes.js'
+import calendarRoutes from './modules/calendars/routes.js'
+import { CalendarSchema } from './modules/calendars/schema.js'
+import { slaPolicyRoutes, slaRoutes } from './modules/sla/routes.js'
+import { SlaPolicySchema } from './modules/sla/schema.js'
 import attachmentRoutes, { AttachmentSchema } from './modules/attachments/routes.js'
 import { ensureDefaultWorkflows } from './modules/workflows/store.js'
 
@@ -74,7 +78,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     if (closing) reply.header('connection', 'close')
   })
 
-  for (const schema of [ProblemSchema, UserSchema, MeSchema, OrganizationSchema, DeskSchema, TeamSchema, TicketSchema, CommentSchema, EventSchema, LinkSchema, ApiKeySchema, AttachmentSchema]) {
+  for (const schema of [ProblemSchema, UserSchema, MeSchema, OrganizationSchema, DeskSchema, TeamSchema, TicketSchema, CommentSchema, EventSchema, LinkSchema, ApiKeySchema, CalendarSchema, AttachmentSchema, SlaPolicySchema]) {
     app.addSchema(schema)
   }
   await app.register(problem)
@@ -100,6 +104,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(userRoutes, { prefix: '/users' })
     await v1.register(organizationRoutes, { prefix: '/organizations' })
     await v1.register(apiKeyRoutes, { prefix: '/api-keys' })
+    await v1.register(calendarRoutes, { prefix: '/calendars' })
+    await v1.register(slaPolicyRoutes, { prefix: '/sla-policies' })
+    await v1.register(slaRoutes, { prefix: '/sla' })
     await v1.register(attachmentRoutes, { maxBytes: config.attachmentMaxBytes })
   }, { prefix: '/v1' })
   await app.register(graphql)

@@ -2,21 +2,25 @@ import type { Db } from './db/client.js'
 import type { Clock } from './shared/clock.js'
 import { createApiKeyService } from './modules/api-keys/service.js'
 import { createAttachmentService } from './modules/attachments/service.js'
+import { createCalendarService } from './modules/calendars/service.js'
 import { createDeskService } from './modules/desks/service.js'
 import { createConversationService } from './modules/tickets/conversation.js'
 import { createTicketService } from './modules/tickets/service.js'
 import { createUserService } from './modules/users/service.js'
+import { createSlaService } from './modules/sla/service.js'
 import { createWorkflowStore } from './modules/workflows/store.js'
 
 /** The one service layer both REST and GraphQL call. */
 export function createServices ({ db, clock }: { db: Db, clock: Clock }) {
   const workflows = createWorkflowStore()
   const users = createUserService({ db, clock })
-  const desks = createDeskService({ db, clock, onMembershipChange: () => users.invalidate() })
+  const calendars = createCalendarService({ db, clock })
+  const desks = createDeskService({ db, clock, calendars, onMembershipChange: () => users.invalidate() })
   const tickets = createTicketService({ db, clock, workflows })
   const conversation = createConversationService({ db, clock, tickets, workflows })
   const attachments = createAttachmentService({ db, clock, tickets })
   const apiKeys = createApiKeyService({ db, clock })
-  return { users, desks, tickets, conversation, attachments, apiKeys, workflows }
+  const sla = createSlaService({ db, clock })
+  return { users, calendars, desks, tickets, conversation, attachments, apiKeys, sla, workflows }
 }
 export type Services = ReturnType<typeof createServices>

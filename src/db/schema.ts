@@ -31,11 +31,23 @@ export const users = pgTable('users', {
   updatedAt: createdAt()
 }, (t) => [uniqueIndex('users_sub_key').on(t.sub)])
 
+/** Business calendars: a time zone, weekly working intervals and holidays (see modules/sla/calendar.ts). */
+export const calendars = pgTable('calendars', {
+  id: id(),
+  name: text().notNull(),
+  timeZone: text().notNull(),
+  workingHours: jsonb().notNull().default(sql`'[]'::jsonb`),
+  holidays: jsonb().notNull().default(sql`'[]'::jsonb`),
+  version: integer().notNull().default(1),
+  createdAt: createdAt(),
+  updatedAt: createdAt()
+}, (t) => [uniqueIndex('calendars_name_key').on(t.name)])
+
 export const desks = pgTable('desks', {
   id: id(),
   key: text().notNull(),
   name: text().notNull(),
-  calendarId: uuid(),
+  calendarId: uuid().references(() => calendars.id),
   createdAt: createdAt()
 }, (t) => [uniqueIndex('desks_key_key').on(t.key)])
 
@@ -182,3 +194,24 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
   location: text(),
   createdAt: createdAt()
 }, (t) => [primaryKey({ columns: [t.ownerId, t.key] })])
+
+/** SLA/OLA/UC policies in their order of precedence; `definition` is the current version. */
+export const slaPolicies = pgTable('sla_policies', {
+  id: id(),
+  position: integer().notNull(),
+  version: integer().notNull().default(1),
+  isActive: boolean().notNull().default(true),
+  definition: jsonb().notNull(),
+  createdAt: createdAt(),
+  updatedAt: createdAt()
+}, (t) => [index('sla_policies_position_idx').on(t.position, t.createdAt)])
+
+/** Every version a policy has had, so a clock can say which one it runs under. */
+export const slaPolicyVersions = pgTable('sla_policy_versions', {
+  policyId: uuid().notNull().references(() => slaPolicies.id),
+  version: integer().notNull(),
+  definition: jsonb().notNull(),
+  isActive: boolean().notNull(),
+  changedById: uuid().notNull().references(() => users.id),
+  createdAt: createdAt()
+}, (t) => [primaryKey({ columns: [t.policyId, t.version] })])

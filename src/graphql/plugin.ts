@@ -9,6 +9,8 @@ import { AppError, ValidationError } from '../shared/errors.js'
 import { ticketLoaders, ticketResolvers } from '../modules/tickets/resolvers.js'
 import { deskLoaders, deskResolvers } from '../modules/desks/resolvers.js'
 import { userResolvers } from '../modules/users/resolvers.js'
+import { calendarResolvers } from '../modules/calendars/resolvers.js'
+import { slaResolvers } from '../modules/sla/resolvers.js'
 import type { GraphQLContext } from './context.js'
 
 export const schemaPath = new URL('../../schema.graphql', import.meta.url).pathname
@@ -64,7 +66,7 @@ export function loadSchemaText (): string { return readFileSync(schemaPath, 'utf
 export function buildExecutableSchema (sdl = loadSchemaText()): GraphQLSchema {
   // Scalars are given as behaviour only, so their descriptions stay those of schema.graphql.
   const behaviour = (type: GraphQLScalarType) => ({ serialize: type.serialize, parseValue: type.parseValue, parseLiteral: type.parseLiteral })
-  const resolvers = [enumValueMaps(parse(sdl)), { JSON: behaviour(json), DateTime: behaviour(dateTime) }, ticketResolvers, deskResolvers, userResolvers] as IResolvers[]
+  const resolvers = [enumValueMaps(parse(sdl)), { JSON: behaviour(json), DateTime: behaviour(dateTime) }, ticketResolvers, deskResolvers, userResolvers, calendarResolvers, slaResolvers] as IResolvers[]
   return makeExecutableSchema({ typeDefs: sdl, resolvers: resolvers as never })
 }
 

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import type { Clock } from '../../shared/clock.js'
-import { ConflictError, NotFoundError } from '../../shared/errors.js'
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js'
+import type { CalendarService } from '../calendars/service.js'
 import { creationCursorOf, decodeCreationCursor } from '../../shared/creation-cursor.js'
 import { toPage, type Page } from '../../shared/pagination.js'
 import { isAgent, requireAdmin, requireAgent, type Principal } from '../../shared/principal.js'
@@ -17,10 +18,14 @@ export const toTeam = (row: repo.TeamRow): Team => ({ id: row.id, name: row.name
 const deskNotFound = (id: string) => new NotFoundError('DESK_NOT_FOUND', `Desk ${id} does not exist`)
 const teamNotFound = (id: string) => new NotFoundError('TEAM_NOT_FOUND', `Team ${id} does not exist`)
 
-export function createDeskService ({ db, clock, onMembershipChange }: { db: Db, clock: Clock, onMembershipChange: () => void }) {
+export function createDeskService ({ db, clock, calendars, onMembershipChange }: { db: Db, clock: Clock, calendars: CalendarService, onMembershipChange: () => void }) {
+  const checkCalendar = async (calendarId: string | null | undefined) => {
+    if (calendarId != null && !await calendars.exists(calendarId)) throw new ValidationError([{ path: '/calendarId', message: 'no such calendar' }])
+  }
   return {
     async create (actor: Principal, input: CreateDesk): Promise<Desk> {
       requireAdmin(actor)
+      await checkCalendar(input.calendarId)
       try {
         return toDesk(await db.transaction(tx => repo.insertDesk(tx, input, clock.now())))
       } catch (err) {
@@ -44,6 +49,7 @@ export function createDeskService ({ db, clock, onMembershipChange }: { db: Db, 
       requireAdmin(actor)
       const desk = await repo.findDesk(db, idOrKey)
       if (desk === undefined) throw deskNotFound(idOrKey)
+      await checkCalendar(patch.calendarId)
       return toDesk((await repo.updateDesk(db, desk.id, patch))!)
     },
 

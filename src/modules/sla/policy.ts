@@ -1,0 +1,97 @@
+/**
+ * SLA, OLA and UC policies as plain data, and the pure rules deciding which apply to a ticket.
+ * Policies are ordered; for each (kind, metric) the first policy whose `appliesTo` matches applies.
+ */
+import type { Priority } from '../tickets/priority.js'
+import type { TicketType } from '../workflows/definition.js'
+
+export const POLICY_KINDS = ['sla', 'ola', 'uc'] as const
+export type PolicyKind = typeof POLICY_KINDS[number]
+export const METRICS = ['first_response', 'next_response', 'resolution'] as const
+export type Metric = typeof METRICS[number]
+export const CALENDAR_SOURCES = ['policy', 'desk'] as const
+export type CalendarSource = typeof CALENDAR_SOURCES[number]
+
+/** All keys optional and AND-ed; an empty or missing list matches anything. */
+export interface AppliesTo {
+  types?: TicketType[]
+  priorities?: Priority[]
+  deskIds?: string[]
+  serviceIds?: string[]
+  organizationIds?: string[]
+  teamIds?: string[]
+}
+
+/** Who the promise is made to: a customer organisation (SLA), an internal team (OLA), a supplier (UC). */
+export interface Counterparty {
+  organizationId?: string
+  teamId?: string
+  name?: string
+}
+
+export interface PolicyDefinition {
+  name: string
+  kind: PolicyKind
+  metric: Metric
+  counterparty: Counterparty
+  appliesTo: AppliesTo
+  goalMinutes: Record<Priority, number>
+  calendarSource: CalendarSource
+  calendarId: string | null
+  pauseOn: string[]
+  warnAt: number[]
+}
+
+/** The facts about a (real or hypothetical) ticket that applicability looks at. */
+export interface TicketFacts {
+  type: TicketType
+  priority: Priority
+  deskId: string
+  serviceId?: string | null
+  organizationId?: string | null
+  teamId?: string | null
+}
+
+const accepts = (list: readonly string[] | undefined, value: string | null | undefined) =>
+  list === undefined || list.length === 0 || (value != null && list.includes(value))
+
+/** True when every condition of `appliesTo` holds for the ticket. */
+export function matches (appliesTo: AppliesTo, facts: TicketFacts): boolean {
+  return accepts(appliesTo.types, facts.type) &&
+    accepts(appliesTo.priorities, facts.priority) &&
+    accepts(appliesTo.deskIds, facts.deskId) &&
+    accepts(appliesTo.serviceIds, facts.serviceId) &&
+    accepts(appliesTo.organizationIds, facts.organizationId) &&
+    accepts(appliesTo.teamIds, facts.teamId)
+}
+
+/** From policies in their order, the first matching one per (kind, metric), in that same order. */
+export function applicablePolicies<P extends Pick<PolicyDefinition, 'kind' | 'metric' | 'appliesTo'>> (ordered: readonly P[], facts: TicketFacts): P[] {
+  const taken = new Set<string>()
+  const chosen: P[] = []
+  for (const policy of ordered) {
+    const slot = `${policy.kind}:${policy.metric}`
+    if (taken.has(slot) || !matches(policy.appliesTo, facts)) continue
+    taken.add(slot)
+    chosen.push(policy)
+  }
+  return chosen
+}
+
+/** Problems in a definition that its JSON schema cannot see, as JSON-pointer paths. */
+export function validatePolicy (definition: PolicyDefinition): Array<{ path: string, message: string }> {
+  const problems: Array<{ path: string, message: string }> = []
+  if (definition.calendarSource === 'policy' && definition.calendarId === null) {
+    problems.push({ path: '/calendarId', message: 'is required when calendarSource is policy' })
+  }
+  if (definition.kind === 'ola' && definition.counterparty.teamId === undefined) {
+    problems.push({ path: '/counterparty/teamId', message: 'an OLA binds an internal team' })
+  }
+  if (definition.kind === 'uc' && definition.counterparty.teamId === undefined && definition.counterparty.name === undefined) {
+    problems.push({ path: '/counterparty', message: 'an underpinning contract names its supplier (teamId or name)' })
+  }
+  const sorted = [...definition.warnAt].sort((a, b) => a - b)
+  if (sorted.some((v, i) => v !== definition.warnAt[i])) problems.push({ path: '/warnAt', message: 'thresholds must rise' })
+  if (new Set(definition.warnAt).size !== definition.warnAt.length) problems.push({ path: '/warnAt', message: 'thresholds must differ' })
+  return problems
+}

@@ -1,0 +1,23 @@
+import type { IResolvers } from 'mercurius'
+import { actorOf, type GraphQLContext } from '../../graphql/context.js'
+import type { CreateSlaPolicy, SimulateRequest, UpdateSlaPolicy } from './schema.js'
+
+/** GraphQL nulls mean "not given" here, at any depth of these inputs. */
+function given<T> (value: T): T {
+  if (Array.isArray(value)) return value.map(given) as T
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v != null).map(([k, v]) => [k, given(v)])) as T
+  }
+  return value
+}
+
+export const slaResolvers: IResolvers<any, GraphQLContext> = {
+  Query: {
+    slaPolicies: async (_root, _args, ctx) => ctx.services.sla.list(actorOf(ctx)),
+    simulateSla: async (_root, args: SimulateRequest, ctx) => ctx.services.sla.simulate(actorOf(ctx), given({ ticket: args.ticket, startAt: args.startAt }))
+  },
+  Mutation: {
+    createSlaPolicy: async (_root, { input }: { input: CreateSlaPolicy }, ctx) => ctx.services.sla.create(actorOf(ctx), given(input)),
+    updateSlaPolicy: async (_root, { id, input }: { id: string, input: UpdateSlaPolicy }, ctx) => ctx.services.sla.update(actorOf(ctx), id, given(input))
+  }
+}

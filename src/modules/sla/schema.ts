@@ -1,0 +1,106 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { Nullable, Timestamp, Uuid } from '../../http/schemas.js'
+import { LevelSchema, PrioritySchema, TicketTypeSchema } from '../tickets/schema.js'
+import { CALENDAR_SOURCES, METRICS, POLICY_KINDS } from './policy.js'
+
+const Enum = <T extends string>(values: readonly T[]) => Type.Union(values.map(v => Type.Literal(v)))
+const Minutes = Type.Integer({ minimum: 1, maximum: 60 * 24 * 366, description: 'Business minutes' })
+
+export const AppliesToSchema = Type.Object({
+  types: Type.Optional(Type.Array(TicketTypeSchema, { uniqueItems: true })),
+  priorities: Type.Optional(Type.Array(PrioritySchema, { uniqueItems: true })),
+  deskIds: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, description: 'Desk ids or keys' })),
+  serviceIds: Type.Optional(Type.Array(Uuid, { uniqueItems: true })),
+  organizationIds: Type.Optional(Type.Array(Uuid, { uniqueItems: true })),
+  teamIds: Type.Optional(Type.Array(Uuid, { uniqueItems: true }))
+}, { additionalProperties: false, description: 'All keys optional and AND-ed; a missing or empty list matches anything' })
+
+export const CounterpartySchema = Type.Object({
+  organizationId: Type.Optional(Uuid),
+  teamId: Type.Optional(Uuid),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 }))
+}, { additionalProperties: false, description: 'The customer organisation (sla), internal team (ola) or supplier (uc) bound by the promise' })
+
+const GoalMinutesSchema = Type.Object({ p1: Minutes, p2: Minutes, p3: Minutes, p4: Minutes }, { additionalProperties: false })
+
+const definitionFields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  kind: Enum(POLICY_KINDS),
+  metric: Enum(METRICS),
+  counterparty: CounterpartySchema,
+  appliesTo: AppliesToSchema,
+  goalMinutes: GoalMinutesSchema,
+  calendarSource: Type.Union(CALENDAR_SOURCES.map(v => Type.Literal(v)), { description: 'policy: calendarId; desk: the ticket desk\'s calendar (open around the clock when it has none)' }),
+  calendarId: Nullable(Uuid),
+  pauseOn: Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, description: 'Statuses that pause the clock' }),
+  warnAt: Type.Array(Type.Integer({ minimum: 1, maximum: 99 }), { uniqueItems: true, maxItems: 5, description: 'Warning thresholds, percent of the goal' })
+}
+
+export const SlaPolicySchema = Type.Object({
+  id: Uuid,
+  position: Type.Integer({ description: 'Precedence: lower first' }),
+  version: Type.Integer({ minimum: 1 }),
+  active: Type.Boolean(),
+  ...definitionFields,
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+}, { $id: 'SlaPolicy' })
+export type SlaPolicy = Static<typeof SlaPolicySchema>
+
+export const CreateSlaPolicySchema = Type.Object({
+  name: definitionFields.name,
+  kind: definitionFields.kind,
+  metric: definitionFields.metric,
+  goalMinutes: definitionFields.goalMinutes,
+  counterparty: Type.Optional(definitionFields.counterparty),
+  appliesTo: Type.Optional(definitionFields.appliesTo),
+  calendarSource: Type.Optional(definitionFields.calendarSource),
+  calendarId: Type.Optional(definitionFields.calendarId),
+  pauseOn: Type.Optional(definitionFields.pauseOn),
+  warnAt: Type.Optional(definitionFields.warnAt),
+  position: Type.Optional(Type.Integer({ minimum: 0, description: 'Default: after every existing policy' }))
+}, { additionalProperties: false })
+export type CreateSlaPolicy = Static<typeof CreateSlaPolicySchema>
+
+export const UpdateSlaPolicySchema = Type.Partial(Type.Object({
+  ...CreateSlaPolicySchema.properties,
+  active: Type.Boolean()
+}), { additionalProperties: false, minProperties: 1 })
+export type UpdateSlaPolicy = Static<typeof UpdateSlaPolicySchema>
+
+export const SlaPolicyVersionSchema = Type.Object({
+  version: Type.Integer(),
+  active: Type.Boolean(),
+  definition: Type.Object(definitionFields),
+  changedById: Uuid,
+  createdAt: Timestamp
+})
+
+export const SimulateRequestSchema = Type.Object({
+  ticket: Type.Object({
+    type: TicketTypeSchema,
+    deskId: Type.String({ minLength: 1 }),
+    serviceId: Type.Optional(Uuid),
+    organizationId: Type.Optional(Uuid),
+    teamId: Type.Optional(Uuid),
+    impact: Type.Optional(LevelSchema),
+    urgency: Type.Optional(LevelSchema),
+    priority: Type.Optional(PrioritySchema)
+  }, { additionalProperties: false }),
+  startAt: Timestamp
+}, { additionalProperties: false })
+export type SimulateRequest = Static<typeof SimulateRequestSchema>
+
+export const SimulatedClockSchema = Type.Object({
+  policyId: Uuid,
+  policyVersion: Type.Integer(),
+  name: Type.String(),
+  kind: definitionFields.kind,
+  metric: definitionFields.metric,
+  goalMs: Type.Integer(),
+  dueAt: Timestamp,
+  calendarId: Nullable(Uuid),
+  timeZone: Type.String()
+})
+export const SimulateResponseSchema = Type.Object({ priority: PrioritySchema, clocks: Type.Array(SimulatedClockSchema) })
+export type SimulateResponse = Static<typeof SimulateResponseSchema>

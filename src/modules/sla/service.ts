@@ -1,0 +1,151 @@
+import type { Db } from '../../db/client.js'
+import type { Clock } from '../../shared/clock.js'
+import { NotFoundError, ValidationError, type FieldError } from '../../shared/errors.js'
+import { requireAdmin, requireAgent, type Principal } from '../../shared/principal.js'
+import { findDesk } from '../desks/repository.js'
+import { findCalendar } from '../calendars/repository.js'
+import { priorityFor } from '../tickets/priority.js'
+import { addBusinessMs, compileCalendar, type CompiledCalendar } from './business-time.js'
+import type { CalendarDefinition } from './calendar.js'
+import { applicablePolicies, validatePolicy, type PolicyDefinition } from './policy.js'
+import * as repo from './repository.js'
+import type { CreateSlaPolicy, SimulateRequest, SimulateResponse, SlaPolicy, UpdateSlaPolicy } from './schema.js'
+
+const toPolicy = (row: repo.PolicyRow): SlaPolicy => ({
+  id: row.id,
+  position: row.position,
+  version: row.version,
+  active: row.isActive,
+  ...(row.definition as PolicyDefinition),
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString()
+})
+
+const policyNotFound = (id: string) => new NotFoundError('NOT_FOUND', `SLA policy ${id} does not exist`)
+const MS_PER_MINUTE = 60_000
+const AROUND_THE_CLOCK: CalendarDefinition = { timeZone: 'UTC', workingHours: [], holidays: [] }
+
+/** Versioned SLA/OLA/UC policies, and the simulation of which apply to a ticket and when they fall due. */
+export function createSlaService ({ db, clock }: { db: Db, clock: Clock }) {
+  // Compiled calendars keep their day cache warm; a calendar's version keys its entry.
+  const compiled = new Map<string, CompiledCalendar>()
+  const aroundTheClock = { calendar: compileCalendar(AROUND_THE_CLOCK), calendarId: null, timeZone: 'UTC' }
+  async function calendarFor (tx: Db, calendarId: string | null): Promise<{ calendar: CompiledCalendar, calendarId: string | null, timeZone: string }> {
+    if (calendarId === null) return aroundTheClock
+    const row = await findCalendar(tx, calendarId)
+    if (row === undefined) return aroundTheClock
+    const key = `${row.id}:${row.version}`
+    let entry = compiled.get(key)
+    if (entry === undefined) {
+      entry = compileCalendar({ timeZone: row.timeZone, workingHours: row.workingHours as CalendarDefinition['workingHours'], holidays: row.holidays as CalendarDefinition['holidays'] })
+      if (compiled.size > 1000) compiled.clear()
+      compiled.set(key, entry)
+    }
+    return { calendar: entry, calendarId: row.id, timeZone: row.timeZone }
+  }
+
+  /** Resolves desk keys to ids and checks references; every problem is reported at once. */
+  async function normalized (tx: Db, definition: PolicyDefinition): Promise<PolicyDefinition> {
+    const problems: FieldError[] = validatePolicy(definition)
+    if (definition.calendarId !== null && await findCalendar(tx, definition.calendarId) === undefined) {
+      problems.push({ path: '/calendarId', message: 'no such calendar' })
+    }
+    const deskIds: string[] = []
+    for (const [i, ref] of (definition.appliesTo.deskIds ?? []).entries()) {
+      const desk = await findDesk(tx, ref)
+      if (desk === undefined) problems.push({ path: `/appliesTo/deskIds/${i}`, message: `no desk ${ref}` })
+      else deskIds.push(desk.id)
+    }
+    if (problems.length > 0) throw new ValidationError(problems)
+    return definition.appliesTo.deskIds === undefined ? definition : { ...definition, appliesTo: { ...definition.appliesTo, deskIds } }
+  }
+
+  return {
+    async create (actor: Principal, input: CreateSlaPolicy): Promise<SlaPolicy> {
+      requireAdmin(actor)
+      const now = clock.now()
+      return db.transaction(async (tx) => {
+        const definition = await normalized(tx, {
+          name: input.name,
+          kind: input.kind,
+          metric: input.metric,
+          counterparty: input.counterparty ?? {},
+          appliesTo: input.appliesTo ?? {},
+          goalMinutes: input.goalMinutes,
+          calendarSource: input.calendarSource ?? 'policy',
+          calendarId: input.calendarId ?? null,
+          pauseOn: input.pauseOn ?? [],
+          warnAt: input.warnAt ?? []
+        })
+        const row = await repo.insertPolicy(tx, { position: input.position ?? await repo.nextPosition(tx), definition, createdAt: now, updatedAt: now })
+        await repo.insertPolicyVersion(tx, { policyId: row.id, version: 1, definition, isActive: true, changedById: actor.userId, createdAt: now })
+        return toPolicy(row)
+      })
+    },
+
+    async list (actor: Principal): Promise<SlaPolicy[]> {
+      requireAgent(actor)
+      return (await repo.listPolicies(db, false)).map(toPolicy)
+    },
+
+    async get (actor: Principal, id: string): Promise<SlaPolicy> {
+      requireAgent(actor)
+      const row = await repo.findPolicy(db, id)
+      if (row === undefined) throw policyNotFound(id)
+      return toPolicy(row)
+    },
+
+    /** Every change makes a new version; clocks keep the version they started under. */
+    async update (actor: Principal, id: string, patch: UpdateSlaPolicy): Promise<SlaPolicy> {
+      requireAdmin(actor)
+      const now = clock.now()
+      return db.transaction(async (tx) => {
+        const row = await repo.findPolicy(tx, id, true)
+        if (row === undefined) throw policyNotFound(id)
+        const { position, active, ...changes } = patch
+        const definition = await normalized(tx, { ...(row.definition as PolicyDefinition), ...changes } as PolicyDefinition)
+        const isActive = active ?? row.isActive
+        const updated = await repo.updatePolicy(tx, row.id, { definition, isActive, position: position ?? row.position, updatedAt: now })
+        await repo.insertPolicyVersion(tx, { policyId: row.id, version: updated.version, definition, isActive, changedById: actor.userId, createdAt: now })
+        return toPolicy(updated)
+      })
+    },
+
+    async versions (actor: Principal, id: string) {
+      requireAgent(actor)
+      if (await repo.findPolicy(db, id) === undefined) throw policyNotFound(id)
+      return (await repo.listPolicyVersions(db, id)).map(v => ({
+        version: v.version, active: v.isActive, definition: v.definition as PolicyDefinition, changedById: v.changedById, createdAt: v.createdAt.toISOString()
+      }))
+    },
+
+    /** Which active policies a hypothetical ticket would get, and when each would fall due from `startAt`. */
+    async simulate (actor: Principal, request: SimulateRequest): Promise<SimulateResponse> {
+      requireAgent(actor)
+      const desk = await findDesk(db, request.ticket.deskId)
+      if (desk === undefined) throw new ValidationError([{ path: '/ticket/deskId', message: `no desk ${request.ticket.deskId}` }])
+      const priority = request.ticket.priority ?? priorityFor(request.ticket.impact ?? 'medium', request.ticket.urgency ?? 'medium')
+      const facts = { ...request.ticket, deskId: desk.id, priority }
+      const policies = (await repo.listPolicies(db, true)).map(row => ({ row, ...(row.definition as PolicyDefinition) }))
+      const startMs = Date.parse(request.startAt)
+      const clocks = []
+      for (const policy of applicablePolicies(policies, facts)) {
+        const { calendar, calendarId, timeZone } = await calendarFor(db, policy.calendarSource === 'desk' ? desk.calendarId : policy.calendarId)
+        const goalMs = policy.goalMinutes[priority] * MS_PER_MINUTE
+        clocks.push({
+          policyId: policy.row.id,
+          policyVersion: policy.row.version,
+          name: policy.name,
+          kind: policy.kind,
+          metric: policy.metric,
+          goalMs,
+          dueAt: new Date(addBusinessMs(calendar, startMs, goalMs)).toISOString(),
+          calendarId,
+          timeZone
+        })
+      }
+      return { priority, clocks }
+    }
+  }
+}
+export type SlaService = ReturnType<typeof createSlaService>
