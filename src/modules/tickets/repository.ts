@@ -21,8 +21,25 @@ export async function insertTicket (db: Db, values: NewTicketRow) {
 
 const byIdOrKey = (idOrKey: string) => isUuid(idOrKey) ? eq(tickets.id, idOrKey) : eq(tickets.key, idOrKey.toUpperCase())
 
+// Reads by id or key are the hottest queries: prepared once per database handle (a named
+// statement on PostgreSQL), they skip query building and server-side planning.
+const prepared = new WeakMap<Db, { byId: { execute: (v: { ref: string }) => Promise<unknown[]> }, byKey: { execute: (v: { ref: string }) => Promise<unknown[]> } }>()
+function preparedReads (db: Db) {
+  let entry = prepared.get(db)
+  if (entry === undefined) {
+    entry = {
+      byId: db.select(selection).from(tickets).where(eq(tickets.id, sql.placeholder('ref'))).prepare('ticket_by_id'),
+      byKey: db.select(selection).from(tickets).where(eq(tickets.key, sql.placeholder('ref'))).prepare('ticket_by_key')
+    }
+    prepared.set(db, entry)
+  }
+  return entry
+}
+
+/** Reads a ticket outside any transaction (use findTicketForUpdate inside one). */
 export async function findTicket (db: Db, idOrKey: string) {
-  const [row] = await db.select(selection).from(tickets).where(byIdOrKey(idOrKey))
+  const reads = preparedReads(db)
+  const [row] = isUuid(idOrKey) ? await reads.byId.execute({ ref: idOrKey }) : await reads.byKey.execute({ ref: idOrKey.toUpperCase() })
   return row as TicketRow | undefined
 }
 
