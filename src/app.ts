@@ -24,8 +24,8 @@ import { meRoutes, organizationRoutes, userRoutes } from './modules/users/routes
 import apiKeyRoutes from './modules/api-keys/routes.js'
 import calendarRoutes from './modules/calendars/routes.js'
 import { CalendarSchema } from './modules/calendars/schema.js'
-import { slaPolicyRoutes, slaRoutes } from './modules/sla/routes.js'
-import { SlaPolicySchema } from './modules/sla/schema.js'
+import { slaPolicyRoutes, slaRoutes, ticketSlaRoutes } from './modules/sla/routes.js'
+import { SlaClockSchema, SlaPolicySchema } from './modules/sla/schema.js'
 import attachmentRoutes, { AttachmentSchema } from './modules/attachments/routes.js'
 import { ensureDefaultWorkflows } from './modules/workflows/store.js'
 
@@ -39,7 +39,12 @@ export interface BuildOptions {
   /** Apply migrations and seed default workflows while building (the server does; scripts may not). */
   migrate?: boolean
   logger?: boolean | object
+  /** Run background jobs (the SLA sweep) in this instance; every instance may. */
+  jobs?: boolean
 }
+
+/** How often each instance sweeps for due SLA warnings and breaches. */
+export const SLA_SWEEP_INTERVAL_MS = 1000
 
 /** Builds the application: plugins, services and routes. Never listens. */
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -78,7 +83,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     if (closing) reply.header('connection', 'close')
   })
 
-  for (const schema of [ProblemSchema, UserSchema, MeSchema, OrganizationSchema, DeskSchema, TeamSchema, TicketSchema, CommentSchema, EventSchema, LinkSchema, ApiKeySchema, CalendarSchema, AttachmentSchema, SlaPolicySchema]) {
+  for (const schema of [ProblemSchema, UserSchema, MeSchema, OrganizationSchema, DeskSchema, TeamSchema, TicketSchema, CommentSchema, EventSchema, LinkSchema, ApiKeySchema, CalendarSchema, AttachmentSchema, SlaPolicySchema, SlaClockSchema]) {
     app.addSchema(schema)
   }
   await app.register(problem)
@@ -107,8 +112,24 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(calendarRoutes, { prefix: '/calendars' })
     await v1.register(slaPolicyRoutes, { prefix: '/sla-policies' })
     await v1.register(slaRoutes, { prefix: '/sla' })
+    await v1.register(ticketSlaRoutes, { prefix: '/tickets' })
     await v1.register(attachmentRoutes, { maxBytes: config.attachmentMaxBytes })
   }, { prefix: '/v1' })
   await app.register(graphql)
+  if (options.jobs === true) startSweeps(app)
   return app
+}
+
+/** Sweeps on an interval; several instances sweep the same database safely (see clocks.sweep). */
+function startSweeps (app: FastifyInstance) {
+  let running = false
+  const timer = setInterval(() => {
+    if (running) return
+    running = true
+    app.services.clocks.sweep()
+      .catch((err: unknown) => app.log.warn({ err }, 'sla sweep failed'))
+      .finally(() => { running = false })
+  }, SLA_SWEEP_INTERVAL_MS)
+  timer.unref()
+  app.addHook('onClose', async () => { clearInterval(timer) })
 }

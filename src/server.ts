@@ -20,7 +20,7 @@ if (config.auth.jwtSecret === undefined && config.auth.jwksUrl === undefined) {
   devAuth = true
 }
 
-const app = await buildApp(config)
+const app = await buildApp(config, { jobs: true })
 app.server.requestTimeout = 30_000
 app.server.headersTimeout = 10_000
 app.server.keepAliveTimeout = 5_000

@@ -8,6 +8,8 @@ import { createConversationService } from './modules/tickets/conversation.js'
 import { createTicketService } from './modules/tickets/service.js'
 import { createUserService } from './modules/users/service.js'
 import { createSlaService } from './modules/sla/service.js'
+import { createCalendarCache } from './modules/sla/calendar-cache.js'
+import { createClockService } from './modules/sla/clocks.js'
 import { createWorkflowStore } from './modules/workflows/store.js'
 
 /** The one service layer both REST and GraphQL call. */
@@ -20,7 +22,10 @@ export function createServices ({ db, clock }: { db: Db, clock: Clock }) {
   const conversation = createConversationService({ db, clock, tickets, workflows })
   const attachments = createAttachmentService({ db, clock, tickets })
   const apiKeys = createApiKeyService({ db, clock })
-  const sla = createSlaService({ db, clock })
-  return { users, calendars, desks, tickets, conversation, attachments, apiKeys, sla, workflows }
+  const slaCalendars = createCalendarCache()
+  const sla = createSlaService({ db, clock, calendars: slaCalendars })
+  const clocks = createClockService({ db, clock, calendars: slaCalendars, tickets })
+  tickets.observe(clocks.onTicketChange)
+  return { users, calendars, desks, tickets, conversation, attachments, apiKeys, sla, clocks, workflows }
 }
 export type Services = ReturnType<typeof createServices>

@@ -215,3 +215,26 @@ export const slaPolicyVersions = pgTable('sla_policy_versions', {
   changedById: uuid().notNull().references(() => users.id),
   createdAt: createdAt()
 }, (t) => [primaryKey({ columns: [t.policyId, t.version] })])
+
+/**
+ * One clock per ticket and policy. `state` is the pure engine's ClockState (modules/sla/clock.ts);
+ * `nextDueAt` is when its next warning or breach falls due, so the sweep finds due clocks
+ * through an index instead of scanning tickets.
+ */
+export const slaClocks = pgTable('sla_clocks', {
+  id: id(),
+  ticketId: uuid().notNull().references(() => tickets.id),
+  policyId: uuid().notNull().references(() => slaPolicies.id),
+  kind: text().notNull(),
+  metric: text().notNull(),
+  goalMinutes: jsonb().notNull(),
+  pauseOn: text().array().notNull(),
+  warnAt: integer().array().notNull(),
+  state: jsonb().notNull(),
+  nextDueAt: timestamp({ withTimezone: true, precision: 3 }),
+  createdAt: createdAt(),
+  updatedAt: createdAt()
+}, (t) => [
+  uniqueIndex('sla_clocks_ticket_policy_key').on(t.ticketId, t.policyId),
+  index('sla_clocks_next_due_idx').on(t.nextDueAt).where(sql`next_due_at is not null`)
+])

@@ -1,6 +1,6 @@
-import { asc, desc, eq, sql } from 'drizzle-orm'
+import { asc, desc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { slaPolicies, slaPolicyVersions } from '../../db/schema.js'
+import { slaClocks, slaPolicies, slaPolicyVersions } from '../../db/schema.js'
 import { isUuid } from '../../shared/ids.js'
 
 export type PolicyRow = typeof slaPolicies.$inferSelect
@@ -39,4 +39,33 @@ export async function insertPolicyVersion (db: Db, values: typeof slaPolicyVersi
 
 export async function listPolicyVersions (db: Db, policyId: string) {
   return db.select().from(slaPolicyVersions).where(eq(slaPolicyVersions.policyId, policyId)).orderBy(desc(slaPolicyVersions.version))
+}
+
+export type ClockRow = typeof slaClocks.$inferSelect
+
+export async function insertClocks (db: Db, rows: Array<typeof slaClocks.$inferInsert>) {
+  if (rows.length > 0) await db.insert(slaClocks).values(rows)
+}
+
+/** A ticket's clocks, locked: concurrent changes to one ticket's clocks run one after another. */
+export async function findClocksForUpdate (db: Db, ticketId: string) {
+  return db.select().from(slaClocks).where(eq(slaClocks.ticketId, ticketId)).orderBy(asc(slaClocks.createdAt), asc(slaClocks.id)).for('update')
+}
+
+export async function findClocks (db: Db, ticketIds: readonly string[]) {
+  if (ticketIds.length === 0) return []
+  return db.select().from(slaClocks).where(inArray(slaClocks.ticketId, [...ticketIds]))
+    .orderBy(asc(slaClocks.createdAt), asc(slaClocks.kind), asc(slaClocks.metric), asc(slaClocks.id))
+}
+
+export async function updateClock (db: Db, id: string, patch: { state: unknown, nextDueAt: Date | null, goalMinutes?: unknown, updatedAt: Date }) {
+  await db.update(slaClocks).set(patch).where(eq(slaClocks.id, id))
+}
+
+/**
+ * Clocks whose next warning or breach is due, oldest first, locked without waiting: several
+ * instances sweep at once and each due clock is taken by exactly one of them.
+ */
+export async function claimDueClocks (db: Db, now: Date, limit: number) {
+  return db.select().from(slaClocks).where(lte(slaClocks.nextDueAt, now)).orderBy(asc(slaClocks.nextDueAt)).limit(limit).for('update', { skipLocked: true })
 }

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principalOf } from '../../http/auth.js'
 import { errorResponses, IdParams } from '../../http/schemas.js'
-import { CreateSlaPolicySchema, SimulateRequestSchema, SimulateResponseSchema, SlaPolicySchema, SlaPolicyVersionSchema, UpdateSlaPolicySchema } from './schema.js'
+import { CreateSlaPolicySchema, SimulateRequestSchema, SlaClockSchema, SimulateResponseSchema, SlaPolicySchema, SlaPolicyVersionSchema, UpdateSlaPolicySchema } from './schema.js'
 
 export const slaPolicyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { sla } = app.services
@@ -28,4 +28,10 @@ export const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/simulate', {
     schema: { tags: ['sla'], operationId: 'simulateSla', summary: 'Which policies a hypothetical ticket gets, and when each falls due (agents)', body: SimulateRequestSchema, response: { 200: SimulateResponseSchema, ...errorResponses } }
   }, async (request) => app.services.sla.simulate(principalOf(request), request.body))
+}
+
+export const ticketSlaRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/:ticketId/sla', {
+    schema: { tags: ['sla'], summary: 'The ticket\'s service-level clocks, exact at response time (OLA and UC clocks for the desk\'s agents only)', params: IdParams('ticketId'), response: { 200: Type.Object({ data: Type.Array(Type.Ref(SlaClockSchema)) }), ...errorResponses } }
+  }, async (request) => ({ data: await app.services.clocks.forTicket(principalOf(request), request.params.ticketId) }))
 }

@@ -104,3 +104,43 @@ export const SimulatedClockSchema = Type.Object({
 })
 export const SimulateResponseSchema = Type.Object({ priority: PrioritySchema, clocks: Type.Array(SimulatedClockSchema) })
 export type SimulateResponse = Static<typeof SimulateResponseSchema>
+
+const PauseViewSchema = Type.Object({ from: Timestamp, to: Nullable(Timestamp), reason: Type.String({ description: 'status:<status> or outside_calendar' }) })
+const ClockResultSchema = Type.Union([Type.Literal('met'), Type.Literal('breached'), Type.Literal('cancelled')])
+
+/** A clock exactly as it stands at response time (API.md, "Service levels"). */
+export const SlaClockSchema = Type.Object({
+  id: Uuid,
+  policyId: Uuid,
+  policyVersion: Type.Integer(),
+  kind: definitionFields.kind,
+  metric: definitionFields.metric,
+  goalMs: Type.Integer(),
+  state: Type.Union([Type.Literal('running'), Type.Literal('paused'), Type.Literal('met'), Type.Literal('breached'), Type.Literal('cancelled')]),
+  startedAt: Timestamp,
+  dueAt: Nullable(Timestamp),
+  originalDueAt: Nullable(Timestamp),
+  stoppedAt: Nullable(Timestamp),
+  breachedAt: Nullable(Timestamp),
+  businessElapsedMs: Type.Integer(),
+  businessRemainingMs: Type.Integer({ description: 'Negative after a breach' }),
+  actualElapsedMs: Type.Integer(),
+  percentage: Type.Number({ description: 'Floored to two decimals: never 100 before the due instant' }),
+  paused: Type.Boolean(),
+  pauseReason: Nullable(Type.String()),
+  withinCalendarHours: Type.Boolean(),
+  pauses: Type.Array(PauseViewSchema),
+  completedCycles: Type.Array(Type.Object({
+    cycle: Type.Integer(),
+    startedAt: Timestamp,
+    stoppedAt: Timestamp,
+    goalMs: Type.Integer(),
+    dueAt: Nullable(Timestamp),
+    businessElapsedMs: Type.Integer(),
+    result: ClockResultSchema,
+    breachedAt: Nullable(Timestamp),
+    pauses: Type.Array(PauseViewSchema)
+  })),
+  calendarId: Nullable(Uuid),
+  timeZone: Type.String()
+}, { $id: 'SlaClock' })

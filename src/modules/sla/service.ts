@@ -5,8 +5,8 @@ import { requireAdmin, requireAgent, type Principal } from '../../shared/princip
 import { findDesk } from '../desks/repository.js'
 import { findCalendar } from '../calendars/repository.js'
 import { priorityFor } from '../tickets/priority.js'
-import { addBusinessMs, compileCalendar, type CompiledCalendar } from './business-time.js'
-import type { CalendarDefinition } from './calendar.js'
+import { addBusinessMs } from './business-time.js'
+import type { CalendarCache } from './calendar-cache.js'
 import { applicablePolicies, validatePolicy, type PolicyDefinition } from './policy.js'
 import * as repo from './repository.js'
 import type { CreateSlaPolicy, SimulateRequest, SimulateResponse, SlaPolicy, UpdateSlaPolicy } from './schema.js'
@@ -23,26 +23,10 @@ const toPolicy = (row: repo.PolicyRow): SlaPolicy => ({
 
 const policyNotFound = (id: string) => new NotFoundError('NOT_FOUND', `SLA policy ${id} does not exist`)
 const MS_PER_MINUTE = 60_000
-const AROUND_THE_CLOCK: CalendarDefinition = { timeZone: 'UTC', workingHours: [], holidays: [] }
 
 /** Versioned SLA/OLA/UC policies, and the simulation of which apply to a ticket and when they fall due. */
-export function createSlaService ({ db, clock }: { db: Db, clock: Clock }) {
-  // Compiled calendars keep their day cache warm; a calendar's version keys its entry.
-  const compiled = new Map<string, CompiledCalendar>()
-  const aroundTheClock = { calendar: compileCalendar(AROUND_THE_CLOCK), calendarId: null, timeZone: 'UTC' }
-  async function calendarFor (tx: Db, calendarId: string | null): Promise<{ calendar: CompiledCalendar, calendarId: string | null, timeZone: string }> {
-    if (calendarId === null) return aroundTheClock
-    const row = await findCalendar(tx, calendarId)
-    if (row === undefined) return aroundTheClock
-    const key = `${row.id}:${row.version}`
-    let entry = compiled.get(key)
-    if (entry === undefined) {
-      entry = compileCalendar({ timeZone: row.timeZone, workingHours: row.workingHours as CalendarDefinition['workingHours'], holidays: row.holidays as CalendarDefinition['holidays'] })
-      if (compiled.size > 1000) compiled.clear()
-      compiled.set(key, entry)
-    }
-    return { calendar: entry, calendarId: row.id, timeZone: row.timeZone }
-  }
+export function createSlaService ({ db, clock, calendars }: { db: Db, clock: Clock, calendars: CalendarCache }) {
+  const calendarFor = calendars
 
   /** Resolves desk keys to ids and checks references; every problem is reported at once. */
   async function normalized (tx: Db, definition: PolicyDefinition): Promise<PolicyDefinition> {

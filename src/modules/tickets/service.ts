@@ -18,6 +18,18 @@ import type { CreateTicket, ListTicketsQuery, Ticket, TransitionRequestBody, Upd
 
 export const ticketNotFound = (idOrKey: string) => new NotFoundError('TICKET_NOT_FOUND', `Ticket ${idOrKey} does not exist`)
 
+/** A change just written to a ticket's timeline, inside the transaction that made it. */
+export interface TicketChange {
+  ticketId: string
+  type: string
+  actor: Principal
+  at: Date
+  before: Record<string, unknown> | null
+  after: Record<string, unknown> | null
+}
+/** Other modules (service levels) react to ticket changes in the same transaction. */
+export type TicketObserver = (tx: Db, change: TicketChange) => Promise<void>
+
 export interface CommandOptions { idempotency?: IdempotencyKey | undefined, expectedVersion?: number | undefined }
 
 export interface TicketListRequest {
@@ -82,13 +94,18 @@ export function createTicketService ({ db, clock, workflows }: { db: Db, clock: 
     }
   }
 
+  const observers: TicketObserver[] = []
   async function insertEvent (tx: Db, ticketId: string, type: string, actor: Principal, now: Date, change: { before?: object | null, after?: object | null, internal?: boolean }) {
-    await repo.insertEvent(tx, { ticketId, type, actorId: actor.userId, occurredAt: now, isInternal: change.internal ?? false, before: change.before ?? null, after: change.after ?? null })
+    const before = (change.before ?? null) as Record<string, unknown> | null
+    const after = (change.after ?? null) as Record<string, unknown> | null
+    await repo.insertEvent(tx, { ticketId, type, actorId: actor.userId, occurredAt: now, isInternal: change.internal ?? false, before, after })
+    for (const observer of observers) await observer(tx, { ticketId, type, actor, at: now, before, after })
   }
 
   return {
     load,
     insertEvent,
+    observe (observer: TicketObserver) { observers.push(observer) },
 
     async create (actor: Principal, input: CreateTicket, options: CommandOptions = {}): Promise<CommandResult<Ticket>> {
       const now = clock.now()

@@ -1,0 +1,211 @@
+// Throughput and latency of the real app over real HTTP against PostgreSQL, each product
+// scenario measured right after the bare baseline it is compared with. See bench/README.md.
+import { fork, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus } from 'node:os'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { openDatabase } from '../src/db/client.js'
+import { createScratchTables, startInsert, startSelectOne, type Baseline } from './baselines.js'
+import { explainLists, formatPlans, type Plan } from './explain.js'
+import type { LoadJob, LoadResult } from './load.js'
+import { startCluster } from './postgres.js'
+import { checkTargets, formatRows, formatSummaries, formatTargets, summarize, type Row } from './report.js'
+import { COMMENT_WORDS, DESCRIPTION_WORDS, RARE_WORDS, seed, TITLE_SUBJECTS } from './seed.js'
+
+const { values: flags } = parseArgs({
+  options: {
+    tickets: { type: 'string', default: '100000' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '1,8' },
+    rounds: { type: 'string', default: '1' },
+    only: { type: 'string', default: 'get,list,search,create' },
+    explain: { type: 'boolean', default: false }
+  }
+})
+const positive = (name: string, text: string, min = 1) => {
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${text}`)
+  return n
+}
+const options = {
+  tickets: positive('tickets', flags.tickets, 1),
+  duration: positive('duration', flags.duration),
+  warmup: positive('warmup', flags.warmup, 0),
+  connections: flags.connections.split(',').map(c => positive('connections', c.trim())),
+  rounds: positive('rounds', flags.rounds),
+  only: flags.only.split(',').map(s => s.trim())
+}
+const unknown = options.only.filter(name => !['get', 'list', 'search', 'create'].includes(name))
+if (unknown.length > 0) throw new Error(`--only takes get, list, search, create; not ${unknown.join(', ')}`)
+const say = (text: string) => process.stderr.write(`${text}\n`)
+
+// Two words of each kind (title, description, comment, rare) and one that matches nothing:
+// common words favour walking the newest tickets, rare ones favour the GIN indexes.
+const SEARCH_WORDS = [
+  ...TITLE_SUBJECTS.slice(0, 2).map(w => w.toLowerCase()), ...DESCRIPTION_WORDS.slice(0, 2),
+  ...COMMENT_WORDS.slice(0, 2), ...RARE_WORDS.slice(0, 2), 'nosuchword'
+]
+
+// Everything started is stopped in reverse order, once, on success, error, SIGINT or SIGTERM.
+const stack: Array<() => Promise<unknown>> = []
+let stopping: Promise<void> | undefined
+const stopAll = async () => {
+  stopping ??= (async () => {
+    for (const stop of stack.reverse()) await stop().catch((err: Error) => say(`cleanup: ${err.message}`))
+  })()
+  return stopping
+}
+// A closed pipe (`| head`) or any stray error must still stop the cluster and the servers.
+process.stdout.on('error', () => {})
+process.stderr.on('error', () => {})
+process.on('uncaughtException', (err) => { say(`bench failed: ${err.stack ?? err.message}`); stopAll().finally(() => process.exit(1)).catch(() => {}) })
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => { say(`${signal}: stopping`); stopAll().finally(() => process.exit(130)).catch(() => {}) })
+}
+// A hung run must not outlive its budget: seeding plus every timed run with room to spare.
+const runs = options.rounds * options.connections.length * options.only.length * 2
+const budgetMs = 15 * 60_000 + runs * (options.duration + options.warmup + 30) * 1000
+setTimeout(() => { say('watchdog: the run exceeded its time budget'); stopAll().finally(() => process.exit(2)).catch(() => {}) }, budgetMs).unref()
+
+function startLoadGenerator (): { run: (job: LoadJob) => Promise<LoadResult> } {
+  const child: ChildProcess = fork(new URL('./load.ts', import.meta.url), { stdio: 'inherit' })
+  stack.push(async () => { if (child.connected) child.disconnect(); if (child.exitCode === null) child.kill() })
+  let next = 0
+  return {
+    run: (job) => new Promise((resolve, reject) => {
+      const id = next++
+      const timer = setTimeout(() => reject(new Error('load generator timed out')), (job.duration + job.warmup + 30) * 1000)
+      const onMessage = (message: { id: number, result?: LoadResult, error?: string }) => {
+        if (message.id !== id) return
+        clearTimeout(timer)
+        child.off('message', onMessage)
+        if (message.error !== undefined) reject(new Error(message.error))
+        else resolve(message.result!)
+      }
+      child.on('message', onMessage)
+      child.send({ id, job })
+    })
+  }
+}
+
+async function main () {
+  const startedAt = new Date()
+  let serverUrl = process.env.DATABASE_URL
+  if (serverUrl === undefined) {
+    say('starting a throwaway PostgreSQL cluster')
+    const cluster = await startCluster()
+    stack.push(cluster.stop)
+    serverUrl = cluster.url
+  }
+  const name = `docket_bench_${randomBytes(4).toString('hex')}`
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl })
+    await client.connect()
+    try { return await client.query(sql) } finally { await client.end() }
+  }
+  await admin(`create database ${name}`)
+  stack.push(() => admin(`drop database if exists ${name} with (force)`))
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  const databaseUrl = url.toString()
+  const { rows: [version] } = await admin('show server_version')
+
+  const secret = randomBytes(24).toString('hex')
+  const database = openDatabase({ url: databaseUrl })
+  stack.push(() => database.close())
+  const config = loadConfig({ DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: secret, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000' })
+  const app = await buildApp(config, { database })
+  stack.push(() => app.close())
+  const appUrl = await app.listen({ host: '127.0.0.1', port: 0 })
+
+  say(`seeding ${options.tickets} tickets`)
+  const seeded = await seed({ appUrl, databaseUrl, secret, tickets: options.tickets })
+  say(`seeded ${seeded.tickets} tickets and ${seeded.comments} comments in ${seeded.seconds.toFixed(1)} s`)
+
+  // Plans of the seeded state, which is what the read scenarios see (create runs last).
+  let plans: Plan[] = []
+  if (flags.explain) {
+    plans = await explainLists(databaseUrl, seeded.adminId, [
+      { name: 'list status=new&priority=p2', query: { status: 'new', priority: 'p2', limit: 50 } },
+      ...SEARCH_WORDS.map(q => ({ name: `search q=${q}`, query: { q, limit: 50 } }))
+    ])
+  }
+
+  await createScratchTables(databaseUrl)
+  const baselines: Record<'insert' | 'select1', Baseline> = {
+    insert: await startInsert(databaseUrl, seeded),
+    select1: await startSelectOne(databaseUrl)
+  }
+  for (const b of Object.values(baselines)) stack.push(b.close)
+  const load = startLoadGenerator()
+
+  const auth = { authorization: `Bearer ${seeded.adminToken}` }
+  const json = { 'content-type': 'application/json' }
+  const createBody = JSON.stringify({ type: 'incident', deskId: 'IT', title: 'Laptop does not start after update', description: 'The docking station firmware was updated last night.' })
+  const scenarios: Array<{ name: string, baseline: keyof typeof baselines, job: Omit<LoadJob, 'connections' | 'duration' | 'warmup'> }> = [
+    { name: 'get', baseline: 'select1', job: { url: `${appUrl}/v1/tickets/IT-{}`, method: 'GET', headers: auth, pick: { max: seeded.tickets } } },
+    { name: 'list', baseline: 'select1', job: { url: `${appUrl}/v1/tickets?status=new&priority=p2&limit=50`, method: 'GET', headers: auth } },
+    { name: 'search', baseline: 'select1', job: { url: `${appUrl}/v1/tickets?q={}&limit=50`, method: 'GET', headers: auth, pick: { values: SEARCH_WORDS } } },
+    // Last: the tickets it opens would otherwise be the newest rows every later list and search walks past.
+    { name: 'create', baseline: 'insert', job: { url: `${appUrl}/v1/tickets`, method: 'POST', headers: { ...auth, ...json }, body: createBody } }
+  ]
+  const baselineJobs = {
+    insert: { url: baselines.insert.url, method: 'POST', headers: json, body: createBody },
+    select1: { url: baselines.select1.url, method: 'GET', headers: {} }
+  } as const
+
+  const rows: Row[] = []
+  const timing = { duration: options.duration, warmup: options.warmup }
+  for (const scenario of scenarios.filter(s => options.only.includes(s.name))) {
+    for (const connections of options.connections) {
+      for (let round = 1; round <= options.rounds; round++) {
+        say(`${scenario.baseline} then ${scenario.name} at ${connections} connection(s), round ${round} of ${options.rounds}`)
+        const base = await load.run({ ...baselineJobs[scenario.baseline], connections, ...timing })
+        rows.push({ scenario: scenario.baseline, kind: 'baseline', connections, round, result: base })
+        const result = await load.run({ ...scenario.job, connections, ...timing })
+        rows.push({ scenario: scenario.name, kind: 'product', connections, round, result, baseline: scenario.baseline, ratio: result.rps / base.rps })
+      }
+    }
+  }
+
+  const summaries = summarize(rows)
+  const targets = checkTargets(summaries)
+  const out = [
+    `Docket bench: ${seeded.tickets} tickets, ${options.duration} s per run after ${options.warmup} s warm-up, PostgreSQL ${String(version?.server_version)}, ${cpus().length} CPUs, Node ${process.version}`,
+    '', 'Every run, in order:', formatRows(rows),
+    '', `Medians over ${options.rounds} round(s); ratio = req/s over the baseline run just before:`, formatSummaries(summaries),
+    '', formatTargets(targets),
+    ...formatPlans(plans)
+  ]
+  process.stdout.write(`${out.join('\n')}\n`)
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const dir = new URL('./results/', import.meta.url)
+  await mkdir(dir, { recursive: true })
+  const file = new URL(`${stamp}.json`, dir)
+  await writeFile(file, JSON.stringify({
+    startedAt: startedAt.toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, postgres: version?.server_version },
+    options,
+    searchWords: SEARCH_WORDS,
+    seed: { tickets: seeded.tickets, comments: seeded.comments, seconds: seeded.seconds },
+    rows,
+    summaries,
+    targets,
+    plans
+  }, null, 2))
+  say(`results written to ${file.pathname}`)
+}
+
+try {
+  await main()
+} catch (err) {
+  say(`bench failed: ${(err as Error).stack ?? String(err)}`)
+  process.exitCode = 1
+} finally {
+  await stopAll()
+}

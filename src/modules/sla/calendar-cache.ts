@@ -1,0 +1,32 @@
+import type { Db } from '../../db/client.js'
+import { findCalendar } from '../calendars/repository.js'
+import { compileCalendar, type CompiledCalendar } from './business-time.js'
+import type { CalendarDefinition } from './calendar.js'
+
+export interface ResolvedCalendar { calendar: CompiledCalendar, calendarId: string | null, timeZone: string }
+
+const AROUND_THE_CLOCK: CalendarDefinition = { timeZone: 'UTC', workingHours: [], holidays: [] }
+
+/**
+ * Compiled calendars keyed by id and version, so their day caches stay warm across requests; a
+ * changed calendar has a new version and compiles afresh. No calendar (or a missing one) means
+ * open around the clock in UTC.
+ */
+export function createCalendarCache () {
+  const compiled = new Map<string, CompiledCalendar>()
+  const aroundTheClock: ResolvedCalendar = { calendar: compileCalendar(AROUND_THE_CLOCK), calendarId: null, timeZone: 'UTC' }
+  return async function resolve (db: Db, calendarId: string | null): Promise<ResolvedCalendar> {
+    if (calendarId === null) return aroundTheClock
+    const row = await findCalendar(db, calendarId)
+    if (row === undefined) return aroundTheClock
+    const key = `${row.id}:${row.version}`
+    let entry = compiled.get(key)
+    if (entry === undefined) {
+      entry = compileCalendar({ timeZone: row.timeZone, workingHours: row.workingHours as CalendarDefinition['workingHours'], holidays: row.holidays as CalendarDefinition['holidays'] })
+      if (compiled.size > 1000) compiled.clear()
+      compiled.set(key, entry)
+    }
+    return { calendar: entry, calendarId: row.id, timeZone: row.timeZone }
+  }
+}
+export type CalendarCache = ReturnType<typeof createCalendarCache>

@@ -1,0 +1,178 @@
+import type { Db } from '../../db/client.js'
+import { ticketEvents } from '../../db/schema.js'
+import type { Clock } from '../../shared/clock.js'
+import { worksDesk, type Principal } from '../../shared/principal.js'
+import type { Priority } from '../tickets/priority.js'
+import type { TicketType } from '../workflows/definition.js'
+import { findDesk } from '../desks/repository.js'
+import { findUserById } from '../users/repository.js'
+import type { TicketChange, TicketService } from '../tickets/service.js'
+import type { CalendarCache } from './calendar-cache.js'
+import {
+  cancelClock, dueEvents, isClockOpen, markFired, nextDueInstant, openPause, pauseClock, restartClock, resumeClock,
+  retargetClock, startClock, stopClock, viewClock, type ClockState, type ClockView
+} from './clock.js'
+import { applicablePolicies, type PolicyDefinition } from './policy.js'
+import * as repo from './repository.js'
+
+const MS_PER_MINUTE = 60_000
+/** Statuses that end a ticket without an outcome: its clocks are cancelled, not met. */
+const CANCELLING = new Set(['cancelled', 'rejected'])
+const ENDED = new Set(['resolved', 'closed'])
+
+export type TicketClockView = ClockView & { id: string }
+
+/**
+ * Ticket clocks: attached when a ticket is opened, moved by its status, priority and replies in
+ * the same transaction as the change, read exactly at request time, and swept for warnings and
+ * breaches through an index.
+ */
+export function createClockService ({ db, clock, calendars, tickets }: { db: Db, clock: Clock, calendars: CalendarCache, tickets: TicketService }) {
+  async function save (tx: Db, row: repo.ClockRow, state: ClockState, now: Date, goalMinutes?: unknown) {
+    if (state === row.state) return
+    const { calendar } = await calendars(tx, state.calendarId)
+    const next = nextDueInstant(state, calendar, row.warnAt)
+    await repo.updateClock(tx, row.id, { state, nextDueAt: next === null ? null : new Date(next), updatedAt: now, ...(goalMinutes !== undefined ? { goalMinutes } : {}) })
+  }
+
+  /** Timeline events for the clock's own changes (paused, resumed, met); actor is the system. */
+  async function record (tx: Db, ticketId: string, type: string, state: ClockState, at: Date, extra: Record<string, unknown> = {}) {
+    await tx.insert(ticketEvents).values({
+      ticketId,
+      type,
+      actorId: null,
+      occurredAt: at,
+      isInternal: state.kind !== 'sla',
+      before: null,
+      after: { policyId: state.policyId, kind: state.kind, metric: state.metric, cycle: state.cycle, ...extra }
+    })
+  }
+
+  async function attach (tx: Db, change: TicketChange) {
+    const ticket = change.after as { type: TicketType, priority: Priority, deskId: string, serviceId: string | null, teamId: string | null, requesterId: string }
+    const policies = (await repo.listPolicies(tx, true)).map(row => ({ row, ...(row.definition as PolicyDefinition) }))
+    if (policies.length === 0) return
+    // The requester's organisation decides customer SLAs, also when an agent opens on their behalf.
+    const organizationId = ticket.requesterId === change.actor.userId ? change.actor.organizationId : (await findUserById(tx, ticket.requesterId))?.organizationId ?? null
+    const at = change.at.getTime()
+    const rows = []
+    for (const policy of applicablePolicies(policies, { ...ticket, organizationId })) {
+      const desk = policy.calendarSource === 'desk' ? await findDesk(tx, ticket.deskId) : undefined
+      const { calendar, calendarId } = await calendars(tx, policy.calendarSource === 'desk' ? desk?.calendarId ?? null : policy.calendarId)
+      const state = startClock({ policyId: policy.row.id, policyVersion: policy.row.version, kind: policy.kind, metric: policy.metric, goalMs: policy.goalMinutes[ticket.priority] * MS_PER_MINUTE, calendarId }, calendar, at)
+      const next = nextDueInstant(state, calendar, policy.warnAt)
+      rows.push({ ticketId: change.ticketId, policyId: policy.row.id, kind: policy.kind, metric: policy.metric, goalMinutes: policy.goalMinutes, pauseOn: policy.pauseOn, warnAt: policy.warnAt, state, nextDueAt: next === null ? null : new Date(next), createdAt: change.at, updatedAt: change.at })
+    }
+    await repo.insertClocks(tx, rows)
+  }
+
+  /** What one ticket change does to one clock. */
+  async function apply (tx: Db, row: repo.ClockRow, change: TicketChange, agentReplied: boolean, requesterReplied: boolean) {
+    let state = row.state as ClockState
+    const at = change.at.getTime()
+    const { calendar } = await calendars(tx, state.calendarId)
+    const before = state
+    if (change.type === 'ticket.status_changed') {
+      const status = String(change.after?.status)
+      const category = String(change.after?.statusCategory)
+      const wasEnded = ENDED.has(String(change.before?.statusCategory))
+      if (CANCELLING.has(status)) state = cancelClock(state, at)
+      else if (ENDED.has(category)) state = stopClock(state, at)
+      else if (wasEnded && state.metric === 'resolution') {
+        // Reopened: owed events fire first, then the completed cycle is kept and a new one starts.
+        state = restartClock(await fire(tx, row, state, calendar, at), calendar, at)
+      }
+      if (isClockOpen(state)) {
+        const paused = openPause(state) !== undefined
+        if (row.pauseOn.includes(status) && !paused) state = pauseClock(state, at, `status:${status}`)
+        if (!row.pauseOn.includes(status) && paused) state = resumeClock(state, at)
+      }
+    } else if (change.type === 'ticket.updated' && change.after?.priority !== undefined) {
+      const goalMinutes = row.goalMinutes as Record<Priority, number>
+      state = retargetClock(state, goalMinutes[change.after.priority as Priority] * MS_PER_MINUTE)
+    } else if (agentReplied && (state.metric === 'first_response' || state.metric === 'next_response')) {
+      state = stopClock(state, at)
+    } else if (requesterReplied && state.metric === 'next_response' && !isClockOpen(state)) {
+      state = restartClock(state, calendar, at)
+    }
+    if (state === before) return
+    await save(tx, row, state, change.at)
+    const wasPaused = openPause(before) !== undefined
+    const isPaused = openPause(state) !== undefined
+    if (!wasPaused && isPaused) await record(tx, row.ticketId, 'sla.paused', state, change.at, { reason: openPause(state)!.reason })
+    if (wasPaused && !isPaused) await record(tx, row.ticketId, 'sla.resumed', state, change.at)
+    if (isClockOpen(before) && state.stoppedAt !== null && state.cancelledAt === null) {
+      const view = viewClock(state, calendar, at)
+      if (view.state === 'met') await record(tx, row.ticketId, 'sla.met', state, change.at, { businessElapsedMs: view.businessElapsedMs })
+    }
+  }
+
+  /** Fires a clock's owed warnings and breach into the timeline, once, and records that they fired. */
+  async function fire (tx: Db, row: repo.ClockRow, state: ClockState, calendar: Parameters<typeof viewClock>[1], nowMs: number) {
+    const events = dueEvents(state, calendar, nowMs, row.warnAt)
+    if (events.length === 0) return state
+    for (const event of events) {
+      await record(tx, row.ticketId, event.type, state, new Date(event.at), event.type === 'sla.warning' ? { threshold: event.threshold } : {})
+    }
+    const fired = markFired(state, events)
+    await save(tx, row, fired, new Date(nowMs))
+    return fired
+  }
+
+  return {
+    /** The ticket observer: keeps clocks in step with the change, in its transaction. */
+    async onTicketChange (tx: Db, change: TicketChange): Promise<void> {
+      if (change.type === 'ticket.created') return attach(tx, change)
+      const relevant = change.type === 'ticket.status_changed' || (change.type === 'ticket.updated' && change.after?.priority !== undefined) ||
+        (change.type === 'comment.added' && change.after?.visibility === 'public')
+      if (!relevant) return
+      const rows = await repo.findClocksForUpdate(tx, change.ticketId)
+      if (rows.length === 0) return
+      let agentReplied = false
+      let requesterReplied = false
+      if (change.type === 'comment.added') {
+        const ticket = await tickets.load(tx, change.actor, change.ticketId)
+        agentReplied = ticket.access === 'agent'
+        requesterReplied = !agentReplied
+      }
+      for (const row of rows) await apply(tx, row, change, agentReplied, requesterReplied)
+    },
+
+    /** A ticket's clocks exactly as they stand now; OLA and UC clocks are for the desk's agents only. */
+    async forTicket (actor: Principal, idOrKey: string): Promise<TicketClockView[]> {
+      const { row } = await tickets.load(db, actor, idOrKey)
+      return (await this.views([row.id], worksDesk(actor, row.deskId))).get(row.id) ?? []
+    },
+
+    /** Clock views for many tickets in one query (GraphQL and expand=sla). */
+    async views (ticketIds: readonly string[], includeInternal: boolean): Promise<Map<string, TicketClockView[]>> {
+      const now = clock.now().getTime()
+      const byTicket = new Map<string, TicketClockView[]>()
+      for (const row of await repo.findClocks(db, ticketIds)) {
+        if (!includeInternal && row.kind !== 'sla') continue
+        const state = row.state as ClockState
+        const { calendar } = await calendars(db, state.calendarId)
+        const list = byTicket.get(row.ticketId) ?? []
+        list.push({ id: row.id, ...viewClock(state, calendar, now) })
+        byTicket.set(row.ticketId, list)
+      }
+      return byTicket
+    },
+
+    /** One sweep: fire what is due on up to `limit` clocks. Safe to run on every instance at once. */
+    async sweep (limit = 200): Promise<number> {
+      const now = clock.now()
+      return db.transaction(async (tx) => {
+        const due = await repo.claimDueClocks(tx, now, limit)
+        for (const row of due) {
+          const { calendar } = await calendars(tx, (row.state as ClockState).calendarId)
+          const fired = await fire(tx, row, row.state as ClockState, calendar, now.getTime())
+          // Nothing fired but the index said due (a moved goal): refresh the index entry.
+          if (fired === row.state) await repo.updateClock(tx, row.id, { state: row.state, nextDueAt: ((n) => n === null ? null : new Date(n))(nextDueInstant(row.state as ClockState, calendar, row.warnAt)), updatedAt: now })
+        }
+        return due.length
+      })
+    }
+  }
+}
+export type ClockService = ReturnType<typeof createClockService>

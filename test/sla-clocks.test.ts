@@ -1,0 +1,123 @@
+import t, { type Test } from 'tap'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { openDatabase } from '../src/db/client.js'
+import { buildTestApp, fixedClock, TEST_SECRET } from './helper.js'
+import { seedWorld } from './world.js'
+
+// Monday 1 June 2026, 09:00 in Berlin (CEST, UTC+2).
+const clock = fixedClock(new Date('2026-06-01T07:00:00Z'))
+const h = await buildTestApp(t, { clock })
+const w = await seedWorld(h)
+const at = (iso: string) => clock.set(new Date(iso))
+const admin = (method: 'POST' | 'PATCH', url: string, payload: object) => h.request(w.admin.token, { method, url, payload })
+
+const calendar = (await admin('POST', '/v1/calendars', {
+  name: 'Berlin office', timeZone: 'Europe/Berlin', workingHours: ['mon', 'tue', 'wed', 'thu', 'fri'].map(day => ({ day, from: '09:00', to: '17:00' }))
+})).json()
+await admin('POST', '/v1/sla-policies', { name: 'Resolution', kind: 'sla', metric: 'resolution', calendarId: calendar.id, goalMinutes: { p1: 240, p2: 360, p3: 480, p4: 960 }, pauseOn: ['pending'], warnAt: [50, 75] })
+await admin('POST', '/v1/sla-policies', { name: 'First response', kind: 'sla', metric: 'first_response', calendarId: calendar.id, goalMinutes: { p1: 60, p2: 120, p3: 240, p4: 480 } })
+await admin('POST', '/v1/sla-policies', { name: 'Desk OLA', kind: 'ola', metric: 'resolution', counterparty: { teamId: w.teams.itServiceDesk }, calendarId: calendar.id, goalMinutes: { p1: 120, p2: 240, p3: 360, p4: 720 } })
+
+const slaOf = async (ticketId: string, as = w.agentIT.token) => {
+  const res = await h.request(as, { method: 'GET', url: `/v1/tickets/${ticketId}/sla` })
+  t.equal(res.statusCode, 200)
+  return res.json().data as Array<Record<string, any>>
+}
+const clockOf = async (ticketId: string, name: 'resolution' | 'first_response', kind = 'sla') => (await slaOf(ticketId)).find(c => c.metric === name && c.kind === kind)!
+const move = (ticketId: string, to: string, extra: object = {}) => h.request(w.agentIT.token, { method: 'POST', url: `/v1/tickets/${ticketId}/transitions`, payload: { to, ...extra } })
+const eventsOf = async (ticketId: string, as = w.agentIT.token) =>
+  ((await h.request(as, { method: 'GET', url: `/v1/tickets/${ticketId}/events?limit=200` })).json().data as Array<{ type: string, after: any }>).filter(e => e.type.startsWith('sla.'))
+
+t.test('clocks attach on open, pause and resume move dueAt by the business part of the pause, replies stop first response', async (t) => {
+  at('2026-06-01T07:00:00Z')
+  const ticket = (await h.request(w.requester.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title: 'VPN down', deskId: 'IT' } })).json()
+  const start = await clockOf(ticket.id, 'resolution')
+  t.match(start, { state: 'running', goalMs: 8 * 3600_000, startedAt: '2026-06-01T07:00:00.000Z', dueAt: '2026-06-01T15:00:00.000Z', originalDueAt: '2026-06-01T15:00:00.000Z', businessElapsedMs: 0, percentage: 0, timeZone: 'Europe/Berlin', policyVersion: 1 })
+
+  at('2026-06-01T08:00:00Z') // 10:00 Berlin
+  await move(ticket.id, 'in_progress')
+  await move(ticket.id, 'pending')
+  const paused = await clockOf(ticket.id, 'resolution')
+  t.match(paused, { state: 'paused', paused: true, pauseReason: 'status:pending', businessElapsedMs: 3600_000, percentage: 12.5 })
+
+  at('2026-06-01T09:00:00Z') // 11:00 Berlin: an hour of business time paused
+  await move(ticket.id, 'in_progress')
+  const resumed = await clockOf(ticket.id, 'resolution')
+  t.match(resumed, { state: 'running', paused: false, businessElapsedMs: 3600_000, dueAt: '2026-06-02T08:00:00.000Z', originalDueAt: '2026-06-01T15:00:00.000Z' })
+  t.same(resumed.pauses, [{ from: '2026-06-01T08:00:00.000Z', to: '2026-06-01T09:00:00.000Z', reason: 'status:pending' }])
+
+  at('2026-06-01T09:30:00Z')
+  await h.request(w.agentIT.token, { method: 'POST', url: `/v1/tickets/${ticket.id}/comments`, payload: { body: 'Working on it' } })
+  t.match(await clockOf(ticket.id, 'first_response'), { state: 'met', stoppedAt: '2026-06-01T09:30:00.000Z', businessElapsedMs: 2.5 * 3600_000 })
+  t.same((await eventsOf(ticket.id)).map(e => e.type), ['sla.paused', 'sla.resumed', 'sla.met'])
+
+  t.test('warnings and the breach fire exactly once, with two instances sweeping', async (t) => {
+    const other = await secondInstance(t)
+    at('2026-06-01T12:30:00Z') // 14:30 Berlin: 4.5 h counted, past the 50 % warning
+    await Promise.all([h.app.services.clocks.sweep(), other.services.clocks.sweep(), h.app.services.clocks.sweep()])
+    t.same((await eventsOf(ticket.id)).filter(e => e.type === 'sla.warning').map(e => e.after.threshold), [50])
+    at('2026-06-02T08:30:00Z') // Tuesday 10:30 Berlin: past 75 % and the breach
+    await Promise.all([h.app.services.clocks.sweep(), other.services.clocks.sweep()])
+    await Promise.all([h.app.services.clocks.sweep(), other.services.clocks.sweep()])
+    const fired = (await eventsOf(ticket.id)).filter(e => e.type === 'sla.warning' || e.type === 'sla.breached')
+    const customer = fired.filter(e => e.after.kind === 'sla')
+    t.same(customer.map(e => [e.type, e.after.threshold ?? null, e.after.metric]), [['sla.warning', 50, 'resolution'], ['sla.warning', 75, 'resolution'], ['sla.breached', null, 'resolution']])
+    t.same(fired.filter(e => e.after.kind === 'ola').map(e => e.type), ['sla.breached'], 'the OLA (6 h, never paused) breached once too')
+    const view = await clockOf(ticket.id, 'resolution')
+    t.match(view, { state: 'breached', breachedAt: '2026-06-02T08:00:00.000Z', businessRemainingMs: -30 * 60_000 })
+    t.ok(view.percentage > 100)
+  })
+
+  t.test('resolving stops the clock; reopening keeps the completed cycle and starts a new one', async (t) => {
+    at('2026-06-02T09:00:00Z')
+    await move(ticket.id, 'resolved', { resolution: 'fixed' })
+    t.match(await clockOf(ticket.id, 'resolution'), { state: 'breached', stoppedAt: '2026-06-02T09:00:00.000Z' })
+    at('2026-06-02T10:00:00Z')
+    await h.request(w.requester.token, { method: 'POST', url: `/v1/tickets/${ticket.id}/transitions`, payload: { to: 'in_progress' } })
+    const reopened = await clockOf(ticket.id, 'resolution')
+    t.match(reopened, { state: 'running', startedAt: '2026-06-02T10:00:00.000Z', businessElapsedMs: 0, dueAt: '2026-06-03T10:00:00.000Z' })
+    t.match(reopened.completedCycles, [{ cycle: 1, result: 'breached', breachedAt: '2026-06-02T08:00:00.000Z', stoppedAt: '2026-06-02T09:00:00.000Z' }])
+  })
+})
+
+t.test('a priority change re-targets: elapsed kept, goal changed', async (t) => {
+  at('2026-06-08T07:00:00Z') // Monday 09:00 Berlin
+  const ticket = (await h.request(w.agentIT.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title: 'Printer', deskId: 'IT', requesterId: w.requester.id } })).json()
+  at('2026-06-08T08:00:00Z')
+  await h.request(w.agentIT.token, { method: 'PATCH', url: `/v1/tickets/${ticket.id}`, payload: { impact: 'high', urgency: 'high' } })
+  t.match(await clockOf(ticket.id, 'resolution'), { goalMs: 4 * 3600_000, businessElapsedMs: 3600_000, businessRemainingMs: 3 * 3600_000, dueAt: '2026-06-08T11:00:00.000Z', originalDueAt: '2026-06-08T15:00:00.000Z' })
+})
+
+t.test('cancelling a ticket cancels its clocks', async (t) => {
+  at('2026-06-09T07:00:00Z')
+  const ticket = (await h.request(w.requester.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title: 'Never mind', deskId: 'IT' } })).json()
+  at('2026-06-09T07:30:00Z')
+  await h.request(w.requester.token, { method: 'POST', url: `/v1/tickets/${ticket.id}/transitions`, payload: { to: 'cancelled' } })
+  for (const c of await slaOf(ticket.id)) t.equal(c.state, 'cancelled', `${c.kind} ${c.metric}`)
+})
+
+t.test('requesters see customer SLA clocks only; GraphQL reads the same clocks', async (t) => {
+  at('2026-06-10T07:00:00Z')
+  const ticket = (await h.request(w.requester.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title: 'Visibility', deskId: 'IT' } })).json()
+  t.same((await slaOf(ticket.id, w.agentIT.token)).map(c => c.kind).sort(), ['ola', 'sla', 'sla'])
+  t.same((await slaOf(ticket.id, w.requester.token)).map(c => c.kind), ['sla', 'sla'])
+  t.equal((await h.request(w.otherRequester.token, { method: 'GET', url: `/v1/tickets/${ticket.id}/sla` })).statusCode, 404)
+  t.notOk((await eventsOf(ticket.id, w.requester.token)).some(e => e.after?.kind === 'ola'), 'OLA events are internal')
+  const gql = await h.gql(w.requester.token, 'query($id: ID!) { ticket(id: $id) { sla { kind metric state dueAt goalMs } } }', { id: ticket.id })
+  t.same(gql.body.data.ticket.sla.map((c: any) => [c.kind, c.metric, c.state]), [['SLA', 'FIRST_RESPONSE', 'RUNNING'], ['SLA', 'RESOLUTION', 'RUNNING']])
+  const page = await h.gql(w.agentIT.token, '{ tickets(first: 50) { edges { node { key sla { kind } } } } }')
+  t.ok(page.body.data.tickets.edges.every((e: any) => e.node.sla.length === 3))
+})
+
+/** Another API instance on the same database, as a second process would be. */
+async function secondInstance (t: Test) {
+  const database = h.databaseUrl === undefined ? h.app.database : openDatabase({ url: h.databaseUrl })
+  const app = await buildApp(loadConfig({ AUTH_JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent' }), { database, clock, migrate: false, logger: false })
+  await app.ready()
+  t.teardown(async () => {
+    await app.close()
+    if (h.databaseUrl !== undefined) await database.close()
+  })
+  return app
+}
