@@ -104,6 +104,13 @@ export async function seed (options: { appUrl: string, databaseUrl: string, secr
         t.created_at + interval '7 minutes'
       from tickets t where t.desk_id = $4 and t.number % 4 = 1`,
     [adminId, COMMENT_WORDS, DESCRIPTION_WORDS, deskId])
+    // The API appends each comment's words to its ticket's search vectors; do the same in bulk.
+    for (const [visibility, column] of [['public', 'public_comment_search'], ['internal', 'internal_note_search']]) {
+      await client.query(`
+        update tickets t set ${column} = x.v
+        from (select ticket_id, to_tsvector('english', string_agg(body, ' ')) as v from comments where visibility = $1 group by ticket_id) x
+        where x.ticket_id = t.id`, [visibility])
+    }
     // The desk's sequence must continue after the seeded numbers, as if the API had made them.
     await client.query(`select setval('ticket_number_${deskId.replace(/-/g, '')}', greatest($1::bigint, 1), $1::bigint > 0)`, [count])
     // VACUUM as well: it flushes the GIN pending lists the bulk insert filled, as autovacuum would

@@ -78,9 +78,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // as they are sent instead of waiting out keep-alive.
   let closing = false
   app.addHook('preClose', async () => { closing = true })
-  app.addHook('onSend', async (request, reply) => {
+  // Callback-style hooks on every request: no promise to allocate and await.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id)
     if (closing) reply.header('connection', 'close')
+    done(null, payload)
   })
 
   for (const schema of [ProblemSchema, UserSchema, MeSchema, OrganizationSchema, DeskSchema, TeamSchema, TicketSchema, CommentSchema, EventSchema, LinkSchema, ApiKeySchema, CalendarSchema, AttachmentSchema, SlaPolicySchema, SlaClockSchema]) {

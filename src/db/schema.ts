@@ -117,7 +117,11 @@ export const tickets = pgTable('tickets', {
   resolvedAt: timestamp({ withTimezone: true, precision: 3 }),
   closedAt: timestamp({ withTimezone: true, precision: 3 }),
   version: integer().notNull().default(1),
-  search: tsvector().generatedAlwaysAs((): SQL => sql`to_tsvector('english', coalesce(title, '') || ' ' || coalesce(description, ''))`)
+  search: tsvector().generatedAlwaysAs((): SQL => sql`to_tsvector('english', coalesce(title, '') || ' ' || coalesce(description, ''))`),
+  // The words of the ticket's public comments and internal notes, kept on the ticket so one
+  // full-text query combines three indexes of one table (appended in each comment's transaction).
+  publicCommentSearch: tsvector(),
+  internalNoteSearch: tsvector()
 }, (t) => [
   uniqueIndex('tickets_key_key').on(t.key),
   index('tickets_created_idx').on(t.createdAt, t.id),
@@ -126,9 +130,12 @@ export const tickets = pgTable('tickets', {
   index('tickets_requester_idx').on(t.requesterId),
   index('tickets_assignee_idx').on(t.assigneeId),
   index('tickets_status_idx').on(t.status),
-  index('tickets_priority_idx').on(t.priority, t.createdAt),
+  index('tickets_priority_idx').on(t.priority, t.createdAt, t.id),
+  index('tickets_status_created_idx').on(t.status, t.createdAt, t.id),
   index('tickets_tags_idx').using('gin', t.tags),
-  index('tickets_search_idx').using('gin', t.search)
+  index('tickets_search_idx').using('gin', t.search),
+  index('tickets_public_comment_search_idx').using('gin', t.publicCommentSearch),
+  index('tickets_internal_note_search_idx').using('gin', t.internalNoteSearch)
 ])
 
 export const ticketParticipants = pgTable('ticket_participants', {
@@ -143,9 +150,8 @@ export const comments = pgTable('comments', {
   authorId: uuid().notNull().references(() => users.id),
   body: text().notNull(),
   visibility: text().notNull(),
-  createdAt: createdAt(),
-  search: tsvector().generatedAlwaysAs((): SQL => sql`to_tsvector('english', body)`)
-}, (t) => [index('comments_ticket_idx').on(t.ticketId, t.createdAt), index('comments_search_idx').using('gin', t.search)])
+  createdAt: createdAt()
+}, (t) => [index('comments_ticket_idx').on(t.ticketId, t.createdAt)])
 
 /** Append-only timeline; its bigserial id orders the change feed across all tickets. */
 export const ticketEvents = pgTable('ticket_events', {

@@ -35,7 +35,7 @@ export function toTicket (row: TicketRow): Ticket {
   }
 }
 
-export const toComment = (row: Omit<CommentRow, 'search'>): Comment => ({
+export const toComment = (row: CommentRow): Comment => ({
   id: row.id, ticketId: row.ticketId, authorId: row.authorId, body: row.body, visibility: row.visibility as Comment['visibility'], createdAt: row.createdAt.toISOString()
 })
 
