@@ -3,7 +3,7 @@ import type { Logger } from 'drizzle-orm/logger'
 import pg from 'pg'
 import type { Db } from '../src/db/client.js'
 import * as schema from '../src/db/schema.js'
-import { listTickets } from '../src/modules/tickets/repository.js'
+import { listTicketViews } from '../src/modules/tickets/repository.js'
 import { listRequestFromQuery } from '../src/modules/tickets/service.js'
 import type { ListTicketsQuery } from '../src/modules/tickets/schema.js'
 
@@ -17,7 +17,7 @@ class Capture implements Logger {
 
 /**
  * EXPLAIN ANALYZE of the list queries the scenarios send, built by the app's own
- * listRequestFromQuery and listTickets for an admin, so the plan follows the code.
+ * listRequestFromQuery and listTicketViews for an admin, so the plan follows the code.
  */
 export async function explainLists (databaseUrl: string, adminId: string, queries: Array<{ name: string, query: ListTicketsQuery }>): Promise<Plan[]> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 })
@@ -28,7 +28,7 @@ export async function explainLists (databaseUrl: string, adminId: string, querie
   try {
     for (const { name, query } of queries) {
       const request = listRequestFromQuery(query)
-      await listTickets(db, {
+      await listTicketViews(db, {
         visibility: { all: true, userId: adminId, deskIds: [] },
         filter: request.filter,
         text: request.text,

@@ -1,10 +1,27 @@
-import { Type, type TSchema, type TString } from '@sinclair/typebox'
+import { Type, type Static, type TSchema, type TString, type TUnsafe } from '@sinclair/typebox'
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../shared/pagination.js'
 import { ProblemSchema } from './problem.js'
 
 export const Uuid = Type.String({ format: 'uuid' })
 export const Timestamp = Type.String({ format: 'date-time' })
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+/**
+ * A string limited to `values`, written as JSON Schema `enum` (not `anyOf` of constants): the
+ * response serializer then writes it directly instead of validating each value to pick a branch.
+ */
+export const StringEnum = <T extends string>(values: readonly T[], options: { description?: string } = {}) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...options })
+
+/**
+ * `schema` or null. Simple typed schemas become `type: [t, 'null']` (serialized directly);
+ * references and compound schemas fall back to `anyOf`.
+ */
+export const Nullable = <T extends TSchema>(schema: T): TUnsafe<Static<T> | null> => {
+  const { type, enum: values } = schema as { type?: unknown, enum?: unknown[] }
+  if (typeof type === 'string') {
+    return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'], ...(Array.isArray(values) ? { enum: [...values, null] } : {}) })
+  }
+  return Type.Unsafe<Static<T> | null>(Type.Union([schema, Type.Null()]))
+}
 
 export const ListQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: `Page size, 1..${MAX_LIMIT}` })),

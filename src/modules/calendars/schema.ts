@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Timestamp, Uuid } from '../../http/schemas.js'
+import { StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 import { WEEKDAYS } from '../sla/calendar.js'
 
 export const WorkingIntervalSchema = Type.Object({
-  day: Type.Union(WEEKDAYS.map(d => Type.Literal(d))),
+  day: StringEnum(WEEKDAYS),
   from: Type.String({ pattern: '^\\d{2}:\\d{2}$', description: 'Local HH:MM' }),
   to: Type.String({ pattern: '^\\d{2}:\\d{2}$', description: 'Local HH:MM, up to 24:00; earlier than from means the interval crosses midnight' })
 }, { additionalProperties: false })

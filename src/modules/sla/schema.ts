@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Nullable, Timestamp, Uuid } from '../../http/schemas.js'
+import { Nullable, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 import { LevelSchema, PrioritySchema, TicketTypeSchema } from '../tickets/schema.js'
 import { CALENDAR_SOURCES, METRICS, POLICY_KINDS } from './policy.js'
 
-const Enum = <T extends string>(values: readonly T[]) => Type.Union(values.map(v => Type.Literal(v)))
+const Enum = <T extends string>(values: readonly T[]) => StringEnum(values)
 const Minutes = Type.Integer({ minimum: 1, maximum: 60 * 24 * 366, description: 'Business minutes' })
 
 export const AppliesToSchema = Type.Object({
@@ -30,7 +30,7 @@ const definitionFields = {
   counterparty: CounterpartySchema,
   appliesTo: AppliesToSchema,
   goalMinutes: GoalMinutesSchema,
-  calendarSource: Type.Union(CALENDAR_SOURCES.map(v => Type.Literal(v)), { description: 'policy: calendarId; desk: the ticket desk\'s calendar (open around the clock when it has none)' }),
+  calendarSource: StringEnum(CALENDAR_SOURCES, { description: 'policy: calendarId; desk: the ticket desk\'s calendar (open around the clock when it has none)' }),
   calendarId: Nullable(Uuid),
   pauseOn: Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, description: 'Statuses that pause the clock' }),
   warnAt: Type.Array(Type.Integer({ minimum: 1, maximum: 99 }), { uniqueItems: true, maxItems: 5, description: 'Warning thresholds, percent of the goal' })
@@ -106,7 +106,7 @@ export const SimulateResponseSchema = Type.Object({ priority: PrioritySchema, cl
 export type SimulateResponse = Static<typeof SimulateResponseSchema>
 
 const PauseViewSchema = Type.Object({ from: Timestamp, to: Nullable(Timestamp), reason: Type.String({ description: 'status:<status> or outside_calendar' }) })
-const ClockResultSchema = Type.Union([Type.Literal('met'), Type.Literal('breached'), Type.Literal('cancelled')])
+const ClockResultSchema = StringEnum(['met', 'breached', 'cancelled'] as const)
 
 /** A clock exactly as it stands at response time (API.md, "Service levels"). */
 export const SlaClockSchema = Type.Object({
@@ -116,7 +116,7 @@ export const SlaClockSchema = Type.Object({
   kind: definitionFields.kind,
   metric: definitionFields.metric,
   goalMs: Type.Integer(),
-  state: Type.Union([Type.Literal('running'), Type.Literal('paused'), Type.Literal('met'), Type.Literal('breached'), Type.Literal('cancelled')]),
+  state: StringEnum(['running', 'paused', 'met', 'breached', 'cancelled'] as const),
   startedAt: Timestamp,
   dueAt: Nullable(Timestamp),
   originalDueAt: Nullable(Timestamp),

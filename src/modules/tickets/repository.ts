@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { PgColumn } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import { comments, desks, ticketEvents, ticketLinks, ticketParticipants, tickets } from '../../db/schema.js'
 import { isUuid } from '../../shared/ids.js'
 import { deskSequenceName } from '../desks/repository.js'
 import type { FilterNode, SortKey } from './filter.js'
+import type { Ticket } from './schema.js'
 
 export type TicketRow = typeof tickets.$inferSelect
 export type NewTicketRow = typeof tickets.$inferInsert
@@ -240,11 +241,33 @@ function whereOf (query: Omit<TicketQuery, 'sort' | 'limit' | 'after'>): SQL | u
   return and(...parts)
 }
 
-export async function listTickets (db: Db, query: TicketQuery) {
-  const order = [...query.sort.map(k => k.descending ? desc(sortColumn(k.field)) : asc(sortColumn(k.field))),
-    query.sort[query.sort.length - 1]!.descending ? desc(tickets.id) : asc(tickets.id)]
+const isoText = (column: PgColumn) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+
+/**
+ * A page of tickets read straight into the response shape: timestamps come back as ISO text
+ * and columns under their API names, so a page of rows is not mapped cell by cell and each
+ * timestamp is not turned into a Date and back. The field list mirrors `toTicket`.
+ */
+const ticketViewColumns = sql.join([
+  sql`${tickets.id} as "id"`, sql`${tickets.key} as "key"`, sql`${tickets.type} as "type"`, sql`${tickets.title} as "title"`,
+  sql`${tickets.description} as "description"`, sql`${tickets.deskId} as "deskId"`, sql`${tickets.serviceId} as "serviceId"`,
+  sql`${tickets.catalogItemId} as "catalogItemId"`, sql`${tickets.requesterId} as "requesterId"`, sql`${tickets.assigneeId} as "assigneeId"`,
+  sql`${tickets.teamId} as "teamId"`, sql`${tickets.parentId} as "parentId"`, sql`${tickets.status} as "status"`,
+  sql`${tickets.statusCategory} as "statusCategory"`, sql`${tickets.impact} as "impact"`, sql`${tickets.urgency} as "urgency"`,
+  sql`${tickets.priority} as "priority"`, sql`${tickets.priorityOverridden} as "priorityOverridden"`, sql`${tickets.channel} as "channel"`,
+  sql`${tickets.resolution} as "resolution"`, sql`${tickets.fields} as "fields"`, sql`${tickets.tags} as "tags"`,
+  sql`${isoText(tickets.createdAt)} as "createdAt"`, sql`${isoText(tickets.updatedAt)} as "updatedAt"`,
+  sql`${isoText(tickets.resolvedAt)} as "resolvedAt"`, sql`${isoText(tickets.closedAt)} as "closedAt"`,
+  sql`${tickets.version} as "version"`, sql`${tickets.number} as "number"`
+], sql`, `)
+
+/** One page (plus one row to know whether another follows), each row a Ticket plus its `number`. */
+export async function listTicketViews (db: Db, query: TicketQuery): Promise<Array<Ticket & { number: number }>> {
+  const keys = [...query.sort.map(k => ({ column: sortColumn(k.field), descending: k.descending })), { column: tickets.id, descending: query.sort[query.sort.length - 1]!.descending }]
+  const order = sql.join(keys.map(k => sql`${k.column} ${sql.raw(k.descending ? 'desc' : 'asc')}`), sql`, `)
   const where = and(whereOf(query), query.after === undefined ? undefined : afterCondition(query.sort, query.after))
-  return await db.select(selection).from(tickets).where(where).orderBy(...order).limit(query.limit + 1) as TicketRow[]
+  const result = await db.execute(sql`select ${ticketViewColumns} from ${tickets} where ${where ?? sql`true`} order by ${order} limit ${query.limit + 1}`)
+  return (result as unknown as { rows: Array<Ticket & { number: number }> }).rows
 }
 
 export async function countTickets (db: Db, query: Omit<TicketQuery, 'sort' | 'limit' | 'after'>) {

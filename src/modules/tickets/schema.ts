@@ -1,12 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Nullable, Timestamp, Uuid } from '../../http/schemas.js'
+import { Nullable, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 import { RESOLUTIONS, STATUS_CATEGORIES, TICKET_TYPES } from '../workflows/definition.js'
 import { LEVELS, PRIORITIES } from './priority.js'
 import { UserSchema } from '../users/schema.js'
 import { TeamSchema } from '../desks/schema.js'
 
-const Enum = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Union(values.map(v => Type.Literal(v)), description === undefined ? {} : { description })
+const Enum = <T extends string>(values: readonly T[]) => StringEnum(values)
 
 export const TicketTypeSchema = Enum(TICKET_TYPES)
 export const LevelSchema = Enum(LEVELS)
@@ -108,7 +107,7 @@ export type TransitionRequestBody = Static<typeof TransitionRequestSchema>
 export const AvailableTransitionSchema = Type.Object({
   to: Type.String(),
   statusCategory: StatusCategorySchema,
-  requires: Type.Array(Type.Union([Type.Literal('resolution'), Type.Literal('comment')]))
+  requires: Type.Array(StringEnum(['resolution', 'comment'] as const))
 })
 
 export const CommentSchema = Type.Object({
@@ -145,7 +144,7 @@ export const LinkSchema = Type.Object({
   targetTicketId: Uuid,
   targetKey: Type.String(),
   kind: LinkKindSchema,
-  direction: Type.Union([Type.Literal('outward'), Type.Literal('inward')], { description: 'outward: this ticket → target; inward: the target links to this ticket' }),
+  direction: StringEnum(['outward', 'inward'] as const, { description: 'outward: this ticket → target; inward: the target links to this ticket' }),
   createdAt: Timestamp
 }, { $id: 'TicketLink' })
 export type Link = Static<typeof LinkSchema>

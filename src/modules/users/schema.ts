@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { Nullable, Timestamp, Uuid } from '../../http/schemas.js'
+import { Nullable, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 import { ROLES } from '../../shared/principal.js'
 
-export const RoleSchema = Type.Union(ROLES.map(r => Type.Literal(r)))
+export const RoleSchema = StringEnum(ROLES)
 
 export const UserSchema = Type.Object({
   id: Uuid,
