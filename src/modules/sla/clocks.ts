@@ -141,15 +141,19 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     /** A ticket's clocks exactly as they stand now; OLA and UC clocks are for the desk's agents only. */
     async forTicket (actor: Principal, idOrKey: string): Promise<TicketClockView[]> {
       const { row } = await tickets.load(db, actor, idOrKey)
-      return (await this.views([row.id], worksDesk(actor, row.deskId))).get(row.id) ?? []
+      return (await this.views(actor, [row])).get(row.id) ?? []
     },
 
-    /** Clock views for many tickets in one query (GraphQL and expand=sla). */
-    async views (ticketIds: readonly string[], includeInternal: boolean): Promise<Map<string, TicketClockView[]>> {
+    /**
+     * Clock views for tickets the caller already sees, in one query (GraphQL loaders): customer
+     * SLA clocks for everyone, OLA and UC clocks only on tickets of desks the caller works.
+     */
+    async views (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>): Promise<Map<string, TicketClockView[]>> {
       const now = clock.now().getTime()
+      const internalOn = new Set(visible.filter(t => worksDesk(actor, t.deskId)).map(t => t.id))
       const byTicket = new Map<string, TicketClockView[]>()
-      for (const row of await repo.findClocks(db, ticketIds)) {
-        if (!includeInternal && row.kind !== 'sla') continue
+      for (const row of await repo.findClocks(db, visible.map(t => t.id))) {
+        if (row.kind !== 'sla' && !internalOn.has(row.ticketId)) continue
         const state = row.state as ClockState
         const { calendar } = await calendars(db, state.calendarId)
         const list = byTicket.get(row.ticketId) ?? []

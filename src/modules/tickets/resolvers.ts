@@ -1,7 +1,6 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { actorOf, toConnection, type GraphQLContext } from '../../graphql/context.js'
 import { ValidationError } from '../../shared/errors.js'
-import { worksDesk } from '../../shared/principal.js'
 import { comparison, filterFromRsql, type FilterNode, type SortKey, type SortField } from './filter.js'
 import type { Comment, CreateTicket, Link, Ticket, TicketEvent, UpdateTicket } from './schema.js'
 import { listRequestFromQuery } from './service.js'
@@ -142,9 +141,8 @@ export const ticketLoaders: MercuriusLoaders<GraphQLContext> = {
       return queries.map(q => desks.find(d => d.id === q.obj.deskId) ?? null)
     },
     sla: async (queries: Array<{ obj: Ticket }>, ctx) => {
-      const actor = actorOf(ctx)
-      const views = await ctx.services.clocks.views(queries.map(q => q.obj.id), true)
-      return queries.map(q => (views.get(q.obj.id) ?? []).filter(c => c.kind === 'sla' || worksDesk(actor, q.obj.deskId)))
+      const views = await ctx.services.clocks.views(actorOf(ctx), queries.map(q => q.obj))
+      return queries.map(q => views.get(q.obj.id) ?? [])
     },
     parent: async (queries: Array<{ obj: Ticket }>, ctx) => {
       const ids = queries.map(q => q.obj.parentId).filter((id): id is string => id !== null)
