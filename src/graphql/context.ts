@@ -24,3 +24,19 @@ export function toConnection<T> (page: Page<T>) {
 }
 
 export const MAX_FIRST = 200
+
+/**
+ * GraphQL inputs say "not given" with null; the services say it with an absent key. Drops the
+ * top-level nulls except under `keep`, where null means "clear this value".
+ */
+export const withoutNulls = <T extends object>(input: T, keep: readonly string[] = []): T =>
+  Object.fromEntries(Object.entries(input).filter(([k, v]) => v !== undefined && (v !== null || keep.includes(k)))) as T
+
+/** withoutNulls at every depth, for nested inputs that carry no free-form JSON. */
+export function withoutNullsDeep<T> (value: T): T {
+  if (Array.isArray(value)) return value.map(withoutNullsDeep) as T
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v != null).map(([k, v]) => [k, withoutNullsDeep(v)])) as T
+  }
+  return value
+}

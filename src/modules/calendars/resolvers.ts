@@ -1,10 +1,9 @@
 import type { IResolvers } from 'mercurius'
-import { actorOf, MAX_FIRST, toConnection, type GraphQLContext } from '../../graphql/context.js'
+import { actorOf, MAX_FIRST, toConnection, withoutNullsDeep, type GraphQLContext } from '../../graphql/context.js'
 import type { Holiday } from '../sla/calendar.js'
 import type { CreateCalendar, UpdateCalendar } from './schema.js'
 
-/** Drops GraphQL nulls, which mean "not given" in these inputs. */
-const given = <T extends object>(input: T) => Object.fromEntries(Object.entries(input).filter(([, v]) => v != null)) as T
+const given = withoutNullsDeep
 
 export const calendarResolvers: IResolvers<any, GraphQLContext> = {
   Query: {

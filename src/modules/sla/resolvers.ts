@@ -1,15 +1,8 @@
 import type { IResolvers } from 'mercurius'
-import { actorOf, type GraphQLContext } from '../../graphql/context.js'
+import { actorOf, withoutNullsDeep, type GraphQLContext } from '../../graphql/context.js'
 import type { CreateSlaPolicy, SimulateRequest, UpdateSlaPolicy } from './schema.js'
 
-/** GraphQL nulls mean "not given" here, at any depth of these inputs. */
-function given<T> (value: T): T {
-  if (Array.isArray(value)) return value.map(given) as T
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v != null).map(([k, v]) => [k, given(v)])) as T
-  }
-  return value
-}
+const given = withoutNullsDeep
 
 export const slaResolvers: IResolvers<any, GraphQLContext> = {
   Query: {

@@ -1,5 +1,5 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
-import { actorOf, toConnection, type GraphQLContext } from '../../graphql/context.js'
+import { actorOf, toConnection, withoutNulls, type GraphQLContext } from '../../graphql/context.js'
 import { ValidationError } from '../../shared/errors.js'
 import { comparison, filterFromRsql, type FilterNode, type SortKey, type SortField } from './filter.js'
 import type { Comment, CreateTicket, Link, Ticket, TicketEvent, UpdateTicket } from './schema.js'
@@ -49,9 +49,7 @@ const firstOf = (first: number | null | undefined) => {
   return n
 }
 
-/** Strips GraphQL nulls (which mean "absent" in inputs) except where null clears a value. */
-const defined = <T extends object>(input: T, nullable: ReadonlyArray<string> = []) =>
-  Object.fromEntries(Object.entries(input).filter(([k, v]) => v !== undefined && (v !== null || nullable.includes(k)))) as T
+const defined = withoutNulls
 
 export const ticketResolvers: IResolvers<any, GraphQLContext> = {
   Query: {
