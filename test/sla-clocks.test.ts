@@ -110,6 +110,34 @@ t.test('requesters see customer SLA clocks only; GraphQL reads the same clocks',
   t.ok(page.body.data.tickets.edges.every((e: any) => e.node.sla.length === 3))
 })
 
+t.test('explain lists the counted spans and why the others were not counted', async (t) => {
+  at('2026-06-15T14:00:00Z') // Monday 16:00 Berlin
+  const ticket = (await h.request(w.requester.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title: 'Explain me', deskId: 'IT' } })).json()
+  at('2026-06-15T14:30:00Z')
+  await move(ticket.id, 'in_progress')
+  await move(ticket.id, 'pending')
+  at('2026-06-16T07:30:00Z') // Tuesday 09:30 Berlin
+  await move(ticket.id, 'in_progress')
+  at('2026-06-16T08:00:00Z')
+  const resolution = await clockOf(ticket.id, 'resolution')
+  const res = await h.request(w.requester.token, { method: 'GET', url: `/v1/tickets/${ticket.id}/sla/${resolution.id}/explain` })
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  t.same(body.spans.map((s: any) => [s.from.slice(0, 16), s.to.slice(0, 16), s.reason, s.pauseReason ?? null]), [
+    ['2026-06-15T14:00', '2026-06-15T14:30', 'working', null],
+    ['2026-06-15T14:30', '2026-06-15T15:00', 'pause', 'status:pending'],
+    ['2026-06-15T15:00', '2026-06-16T07:00', 'outside_calendar', null],
+    ['2026-06-16T07:00', '2026-06-16T07:30', 'pause', 'status:pending'],
+    ['2026-06-16T07:30', '2026-06-16T08:00', 'working', null]
+  ])
+  t.equal(body.countedMs, 3600_000)
+  t.equal(body.countedMs, resolution.businessElapsedMs, 'explain adds up to what the clock shows')
+  const ola = (await slaOf(ticket.id)).find(c => c.kind === 'ola')!
+  t.equal((await h.request(w.requester.token, { method: 'GET', url: `/v1/tickets/${ticket.id}/sla/${ola.id}/explain` })).statusCode, 404, 'OLA clocks are not explained to requesters')
+  t.equal((await h.request(w.agentIT.token, { method: 'GET', url: `/v1/tickets/${ticket.id}/sla/${ola.id}/explain` })).statusCode, 200)
+  t.equal((await h.request(w.agentIT.token, { method: 'GET', url: `/v1/tickets/${ticket.id}/sla/nope/explain` })).statusCode, 404)
+})
+
 /** Another API instance on the same database, as a second process would be. */
 async function secondInstance (t: Test) {
   const database = h.databaseUrl === undefined ? h.app.database : openDatabase({ url: h.databaseUrl })

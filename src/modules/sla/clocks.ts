@@ -1,7 +1,9 @@
 import type { Db } from '../../db/client.js'
 import { ticketEvents } from '../../db/schema.js'
 import type { Clock } from '../../shared/clock.js'
+import { NotFoundError } from '../../shared/errors.js'
 import { worksDesk, type Principal } from '../../shared/principal.js'
+import { explainSpans } from './business-time.js'
 import type { Priority } from '../tickets/priority.js'
 import type { TicketType } from '../workflows/definition.js'
 import { findDesk } from '../desks/repository.js'
@@ -142,6 +144,32 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     async forTicket (actor: Principal, idOrKey: string): Promise<TicketClockView[]> {
       const { row } = await tickets.load(db, actor, idOrKey)
       return (await this.views(actor, [row])).get(row.id) ?? []
+    },
+
+    /**
+     * Why a clock says what it says: its current cycle from start to stop (or now) split into
+     * spans that were counted (working time) or not (outside the calendar, a holiday, a pause).
+     */
+    async explain (actor: Principal, idOrKey: string, clockId: string) {
+      const { row: ticket } = await tickets.load(db, actor, idOrKey)
+      const row = (await repo.findClocks(db, [ticket.id])).find(c => c.id === clockId)
+      if (row === undefined || (row.kind !== 'sla' && !worksDesk(actor, ticket.deskId))) throw new NotFoundError('NOT_FOUND', `Clock ${clockId} does not exist on ${ticket.key}`)
+      const state = row.state as ClockState
+      const { calendar, timeZone } = await calendars(db, state.calendarId)
+      const until = state.stoppedAt ?? state.cancelledAt ?? Math.max(clock.now().getTime(), state.startedAt)
+      const spans = explainSpans(calendar, state.startedAt, until, state.pauses).map(span => {
+        const pause = span.reason === 'pause' ? state.pauses.find(p => p.from <= span.from && (p.to === null || p.to > span.from)) : undefined
+        return {
+          from: new Date(span.from).toISOString(),
+          to: new Date(span.to).toISOString(),
+          ms: span.to - span.from,
+          counted: span.counted,
+          reason: span.reason,
+          ...(pause !== undefined ? { pauseReason: pause.reason } : {})
+        }
+      })
+      const countedMs = spans.reduce((sum, span) => span.counted ? sum + span.ms : sum, 0)
+      return { clockId: row.id, cycle: state.cycle, from: new Date(state.startedAt).toISOString(), to: new Date(until).toISOString(), countedMs, goalMs: state.goalMs, timeZone, spans }
     },
 
     /**

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principalOf } from '../../http/auth.js'
 import { errorResponses, IdParams } from '../../http/schemas.js'
-import { CreateSlaPolicySchema, SimulateRequestSchema, SlaClockSchema, SimulateResponseSchema, SlaPolicySchema, SlaPolicyVersionSchema, UpdateSlaPolicySchema } from './schema.js'
+import { ClockExplanationSchema, CreateSlaPolicySchema, SimulateRequestSchema, SlaClockSchema, SimulateResponseSchema, SlaPolicySchema, SlaPolicyVersionSchema, UpdateSlaPolicySchema } from './schema.js'
 
 export const slaPolicyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { sla } = app.services
@@ -34,4 +34,14 @@ export const ticketSlaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/:ticketId/sla', {
     schema: { tags: ['sla'], summary: 'The ticket\'s service-level clocks, exact at response time (OLA and UC clocks for the desk\'s agents only)', params: IdParams('ticketId'), response: { 200: Type.Object({ data: Type.Array(Type.Ref(SlaClockSchema)) }), ...errorResponses } }
   }, async (request) => ({ data: await app.services.clocks.forTicket(principalOf(request), request.params.ticketId) }))
+
+  app.get('/:ticketId/sla/:clockId/explain', {
+    schema: {
+      tags: ['sla'],
+      operationId: 'explainTicketSlaClock',
+      summary: 'The spans of a clock\'s current cycle that were counted, and why the others were not (calendar, holiday, pause)',
+      params: Type.Object({ ticketId: Type.String({ minLength: 1 }), clockId: Type.String({ minLength: 1 }) }),
+      response: { 200: ClockExplanationSchema, ...errorResponses }
+    }
+  }, async (request) => app.services.clocks.explain(principalOf(request), request.params.ticketId, request.params.clockId))
 }

@@ -144,3 +144,21 @@ export const SlaClockSchema = Type.Object({
   calendarId: Nullable(Uuid),
   timeZone: Type.String()
 }, { $id: 'SlaClock' })
+
+export const ClockExplanationSchema = Type.Object({
+  clockId: Uuid,
+  cycle: Type.Integer(),
+  from: Timestamp,
+  to: Timestamp,
+  countedMs: Type.Integer({ description: 'Equals the clock\'s businessElapsedMs for this cycle' }),
+  goalMs: Type.Integer(),
+  timeZone: Type.String(),
+  spans: Type.Array(Type.Object({
+    from: Timestamp,
+    to: Timestamp,
+    ms: Type.Integer(),
+    counted: Type.Boolean(),
+    reason: StringEnum(['working', 'outside_calendar', 'holiday', 'pause'] as const),
+    pauseReason: Type.Optional(Type.String({ description: 'For pause spans: why the clock was paused, e.g. status:pending' }))
+  }))
+})
