@@ -74,14 +74,7 @@ export interface ClockState {
 }
 
 /** What a clock needs from its policy (and the calendar's id) to start. */
-export interface StartClockParams {
-  policyId: string
-  policyVersion: number
-  kind: PolicyKind
-  metric: Metric
-  goalMs: number
-  calendarId: string | null
-}
+export type StartClockParams = Pick<ClockState, 'policyId' | 'policyVersion' | 'kind' | 'metric' | 'goalMs' | 'calendarId'>
 
 /** True while the current cycle has neither stopped nor been cancelled. */
 export function isClockOpen (state: ClockState): boolean {

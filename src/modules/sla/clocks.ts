@@ -10,6 +10,7 @@ import { findDesk } from '../desks/repository.js'
 import { findUserById } from '../users/repository.js'
 import type { TicketChange, TicketService } from '../tickets/service.js'
 import type { CalendarCache } from './calendar-cache.js'
+import type { CompiledCalendar } from './business-time.js'
 import {
   cancelClock, dueEvents, isClockOpen, markFired, nextDueInstant, openPause, pauseClock, restartClock, resumeClock,
   retargetClock, startClock, stopClock, viewClock, type ClockState, type ClockView
@@ -24,6 +25,12 @@ const ENDED = new Set(['resolved', 'closed'])
 
 export type TicketClockView = ClockView & { id: string }
 
+/** The sweep index entry for a clock: when its next warning or breach falls due, if ever. */
+const nextDueAt = (state: ClockState, calendar: CompiledCalendar, warnAt: readonly number[]) => {
+  const next = nextDueInstant(state, calendar, warnAt)
+  return next === null ? null : new Date(next)
+}
+
 /**
  * Ticket clocks: attached when a ticket is opened, moved by its status, priority and replies in
  * the same transaction as the change, read exactly at request time, and swept for warnings and
@@ -33,8 +40,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
   async function save (tx: Db, row: repo.ClockRow, state: ClockState, now: Date, goalMinutes?: unknown) {
     if (state === row.state) return
     const { calendar } = await calendars(tx, state.calendarId)
-    const next = nextDueInstant(state, calendar, row.warnAt)
-    await repo.updateClock(tx, row.id, { state, nextDueAt: next === null ? null : new Date(next), updatedAt: now, ...(goalMinutes !== undefined ? { goalMinutes } : {}) })
+    await repo.updateClock(tx, row.id, { state, nextDueAt: nextDueAt(state, calendar, row.warnAt), updatedAt: now, ...(goalMinutes !== undefined ? { goalMinutes } : {}) })
   }
 
   /** Timeline events for the clock's own changes (paused, resumed, met); actor is the system. */
@@ -62,8 +68,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       const desk = policy.calendarSource === 'desk' ? await findDesk(tx, ticket.deskId) : undefined
       const { calendar, calendarId } = await calendars(tx, policy.calendarSource === 'desk' ? desk?.calendarId ?? null : policy.calendarId)
       const state = startClock({ policyId: policy.row.id, policyVersion: policy.row.version, kind: policy.kind, metric: policy.metric, goalMs: policy.goalMinutes[ticket.priority] * MS_PER_MINUTE, calendarId }, calendar, at)
-      const next = nextDueInstant(state, calendar, policy.warnAt)
-      rows.push({ ticketId: change.ticketId, policyId: policy.row.id, kind: policy.kind, metric: policy.metric, goalMinutes: policy.goalMinutes, pauseOn: policy.pauseOn, warnAt: policy.warnAt, state, nextDueAt: next === null ? null : new Date(next), createdAt: change.at, updatedAt: change.at })
+      rows.push({ ticketId: change.ticketId, policyId: policy.row.id, kind: policy.kind, metric: policy.metric, goalMinutes: policy.goalMinutes, pauseOn: policy.pauseOn, warnAt: policy.warnAt, state, nextDueAt: nextDueAt(state, calendar, policy.warnAt), createdAt: change.at, updatedAt: change.at })
     }
     await repo.insertClocks(tx, rows)
   }
@@ -110,7 +115,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
   }
 
   /** Fires a clock's owed warnings and breach into the timeline, once, and records that they fired. */
-  async function fire (tx: Db, row: repo.ClockRow, state: ClockState, calendar: Parameters<typeof viewClock>[1], nowMs: number) {
+  async function fire (tx: Db, row: repo.ClockRow, state: ClockState, calendar: CompiledCalendar, nowMs: number) {
     const events = dueEvents(state, calendar, nowMs, row.warnAt)
     if (events.length === 0) return state
     for (const event of events) {
@@ -200,7 +205,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
           const { calendar } = await calendars(tx, (row.state as ClockState).calendarId)
           const fired = await fire(tx, row, row.state as ClockState, calendar, now.getTime())
           // Nothing fired but the index said due (a moved goal): refresh the index entry.
-          if (fired === row.state) await repo.updateClock(tx, row.id, { state: row.state, nextDueAt: ((n) => n === null ? null : new Date(n))(nextDueInstant(row.state as ClockState, calendar, row.warnAt)), updatedAt: now })
+          if (fired === row.state) await repo.updateClock(tx, row.id, { state: row.state, nextDueAt: nextDueAt(fired, calendar, row.warnAt), updatedAt: now })
         }
         return due.length
       })
