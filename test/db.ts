@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -10,8 +10,10 @@ import { ensureDefaultWorkflows } from '../src/modules/workflows/store.js'
 
 /** Tests use PostgreSQL when DATABASE_URL is set, else PGlite. */
 export const serverUrl = process.env.DATABASE_URL
-export const TEMPLATE = 'docket_test_template'
-const snapshotDir = join(tmpdir(), 'docket-test')
+/** Named per checkout, so two checkouts (worktrees) can run their suites at once. */
+const checkout = createHash('sha256').update(process.cwd()).digest('hex').slice(0, 8)
+export const TEMPLATE = `docket_test_template_${checkout}`
+const snapshotDir = join(tmpdir(), `docket-test-${checkout}`)
 const snapshotPath = join(snapshotDir, 'pglite-template.tar.gz')
 
 const withDatabase = (url: string, name: string) => {
