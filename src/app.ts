@@ -28,6 +28,8 @@ import { slaPolicyRoutes, slaRoutes, ticketSlaRoutes } from './modules/sla/route
 import { SlaClockSchema, SlaPolicySchema } from './modules/sla/schema.js'
 import attachmentRoutes, { AttachmentSchema } from './modules/attachments/routes.js'
 import { ensureDefaultWorkflows } from './modules/workflows/store.js'
+import { browseRoutes, catalogItemRoutes, serviceRoutes } from './modules/catalog/routes.js'
+import { ApprovalPolicySchema, CatalogItemSchema, CatalogSchema, CostSchema, EligibilitySchema, ServiceSchema, TaskTemplateSchema } from './modules/catalog/schema.js'
 
 declare module 'fastify' {
   interface FastifyInstance { services: Services, database: Database }
@@ -85,7 +87,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     done(null, payload)
   })
 
-  for (const schema of [ProblemSchema, UserSchema, MeSchema, OrganizationSchema, DeskSchema, TeamSchema, TicketSchema, CommentSchema, EventSchema, LinkSchema, ApiKeySchema, CalendarSchema, AttachmentSchema, SlaPolicySchema, SlaClockSchema]) {
+  for (const schema of [ProblemSchema, UserSchema, MeSchema, OrganizationSchema, DeskSchema, TeamSchema, TicketSchema, CommentSchema, EventSchema, LinkSchema, ApiKeySchema, CalendarSchema, AttachmentSchema, SlaPolicySchema, SlaClockSchema,
+    EligibilitySchema, CostSchema, ApprovalPolicySchema, TaskTemplateSchema, ServiceSchema, CatalogItemSchema, CatalogSchema]) {
     app.addSchema(schema)
   }
   await app.register(problem)
@@ -115,6 +118,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(slaPolicyRoutes, { prefix: '/sla-policies' })
     await v1.register(slaRoutes, { prefix: '/sla' })
     await v1.register(ticketSlaRoutes, { prefix: '/tickets' })
+    await v1.register(serviceRoutes, { prefix: '/services' })
+    await v1.register(catalogItemRoutes, { prefix: '/catalog-items' })
+    await v1.register(browseRoutes, { prefix: '/catalog' })
     await v1.register(attachmentRoutes, { maxBytes: config.attachmentMaxBytes })
   }, { prefix: '/v1' })
   await app.register(graphql)

@@ -10,6 +10,7 @@ import { createUserService } from './modules/users/service.js'
 import { createSlaService } from './modules/sla/service.js'
 import { createCalendarCache } from './modules/sla/calendar-cache.js'
 import { createClockService } from './modules/sla/clocks.js'
+import { createCatalogService } from './modules/catalog/service.js'
 import { createWorkflowStore } from './modules/workflows/store.js'
 
 /** The one service layer both REST and GraphQL call. */
@@ -18,7 +19,8 @@ export function createServices ({ db, clock }: { db: Db, clock: Clock }) {
   const users = createUserService({ db, clock })
   const calendars = createCalendarService({ db, clock })
   const desks = createDeskService({ db, clock, calendars, onMembershipChange: () => users.invalidate() })
-  const tickets = createTicketService({ db, clock, workflows })
+  const catalog = createCatalogService({ db, clock, calendars })
+  const tickets = createTicketService({ db, clock, workflows, catalog })
   const conversation = createConversationService({ db, clock, tickets, workflows })
   const attachments = createAttachmentService({ db, clock, tickets })
   const apiKeys = createApiKeyService({ db, clock })
@@ -26,6 +28,6 @@ export function createServices ({ db, clock }: { db: Db, clock: Clock }) {
   const sla = createSlaService({ db, clock, calendars: slaCalendars })
   const clocks = createClockService({ db, clock, calendars: slaCalendars, tickets })
   tickets.observe(clocks.onTicketChange)
-  return { users, calendars, desks, tickets, conversation, attachments, apiKeys, sla, clocks, workflows }
+  return { users, calendars, desks, catalog, tickets, conversation, attachments, apiKeys, sla, clocks, workflows }
 }
 export type Services = ReturnType<typeof createServices>

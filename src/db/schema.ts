@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import {
-  bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
+  type AnyPgColumn, bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
 } from 'drizzle-orm/pg-core'
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
@@ -108,8 +108,10 @@ export const tickets = pgTable('tickets', {
   requesterId: uuid().notNull().references(() => users.id),
   assigneeId: uuid().references(() => users.id),
   teamId: uuid().references(() => teams.id),
-  serviceId: uuid(),
-  catalogItemId: uuid(),
+  serviceId: uuid().references((): AnyPgColumn => services.id),
+  catalogItemId: uuid().references((): AnyPgColumn => catalogItems.id),
+  /** The version of the catalogue item's form the ticket's fields were checked against. */
+  formVersion: integer(),
   parentId: uuid(),
   createdById: uuid().notNull().references(() => users.id),
   createdAt: createdAt(),
@@ -244,3 +246,64 @@ export const slaClocks = pgTable('sla_clocks', {
   uniqueIndex('sla_clocks_ticket_policy_key').on(t.ticketId, t.policyId),
   index('sla_clocks_next_due_idx').on(t.nextDueAt).where(sql`next_due_at is not null`)
 ])
+
+/** The catalogue: what a desk offers. `lifecycle` is pipeline | live | retired (see modules/catalog). */
+export const services = pgTable('services', {
+  id: id(),
+  deskId: uuid().notNull().references(() => desks.id),
+  name: text().notNull(),
+  description: text(),
+  ownerTeamId: uuid().references(() => teams.id),
+  lifecycle: text().notNull(),
+  eligibility: jsonb().notNull().default(sql`'{}'::jsonb`),
+  cost: jsonb(),
+  supportCalendarId: uuid().references(() => calendars.id),
+  help: text(),
+  categories: text().array().notNull().default(sql`'{}'::text[]`),
+  createdAt: createdAt(),
+  updatedAt: createdAt(),
+  version: integer().notNull().default(1)
+}, (t) => [
+  index('services_desk_idx').on(t.deskId, t.createdAt, t.id),
+  index('services_created_idx').on(t.createdAt, t.id)
+])
+
+/** Every lifecycle change of a service, in order. */
+export const serviceLifecycleChanges = pgTable('service_lifecycle_changes', {
+  id: bigserial({ mode: 'number' }).primaryKey(),
+  serviceId: uuid().notNull().references(() => services.id),
+  from: text(),
+  to: text().notNull(),
+  actorId: uuid().notNull().references(() => users.id),
+  occurredAt: createdAt()
+}, (t) => [index('service_lifecycle_changes_service_idx').on(t.serviceId, t.id)])
+
+/** What a requester can ask for under a service; `formVersion` points into catalog_item_forms. */
+export const catalogItems = pgTable('catalog_items', {
+  id: id(),
+  serviceId: uuid().notNull().references(() => services.id),
+  name: text().notNull(),
+  description: text(),
+  kind: text().notNull(),
+  isActive: boolean().notNull().default(true),
+  eligibility: jsonb().notNull().default(sql`'{}'::jsonb`),
+  formVersion: integer().notNull().default(1),
+  expectedDeliveryMinutes: integer(),
+  approval: jsonb().notNull().default(sql`'{"type":"none"}'::jsonb`),
+  tasks: jsonb().notNull().default(sql`'[]'::jsonb`),
+  autoResolve: boolean().notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: createdAt(),
+  version: integer().notNull().default(1)
+}, (t) => [
+  index('catalog_items_service_idx').on(t.serviceId, t.createdAt, t.id),
+  index('catalog_items_created_idx').on(t.createdAt, t.id)
+])
+
+/** Every form an item has had: a ticket keeps the version it was created with. */
+export const catalogItemForms = pgTable('catalog_item_forms', {
+  itemId: uuid().notNull().references(() => catalogItems.id),
+  version: integer().notNull(),
+  schema: jsonb().notNull(),
+  createdAt: createdAt()
+}, (t) => [primaryKey({ columns: [t.itemId, t.version] })])

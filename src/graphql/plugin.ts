@@ -11,6 +11,7 @@ import { deskLoaders, deskResolvers } from '../modules/desks/resolvers.js'
 import { userResolvers } from '../modules/users/resolvers.js'
 import { calendarResolvers } from '../modules/calendars/resolvers.js'
 import { slaResolvers } from '../modules/sla/resolvers.js'
+import { catalogLoaders, catalogResolvers } from '../modules/catalog/resolvers.js'
 import type { GraphQLContext } from './context.js'
 
 export const schemaPath = new URL('../../schema.graphql', import.meta.url).pathname
@@ -66,8 +67,15 @@ export function loadSchemaText (): string { return readFileSync(schemaPath, 'utf
 export function buildExecutableSchema (sdl = loadSchemaText()): GraphQLSchema {
   // Scalars are given as behaviour only, so their descriptions stay those of schema.graphql.
   const behaviour = (type: GraphQLScalarType) => ({ serialize: type.serialize, parseValue: type.parseValue, parseLiteral: type.parseLiteral })
-  const resolvers = [enumValueMaps(parse(sdl)), { JSON: behaviour(json), DateTime: behaviour(dateTime) }, ticketResolvers, deskResolvers, userResolvers, calendarResolvers, slaResolvers] as IResolvers[]
+  const resolvers = [enumValueMaps(parse(sdl)), { JSON: behaviour(json), DateTime: behaviour(dateTime) }, ticketResolvers, deskResolvers, userResolvers, calendarResolvers, slaResolvers, catalogResolvers] as IResolvers[]
   return makeExecutableSchema({ typeDefs: sdl, resolvers: resolvers as never })
+}
+
+/** Loaders of several modules, merged type by type (two modules may add fields to one type). */
+function mergeLoaders (all: Array<Record<string, Record<string, unknown>>>): Record<string, Record<string, unknown>> {
+  const merged: Record<string, Record<string, unknown>> = {}
+  for (const loaders of all) for (const [type, fields] of Object.entries(loaders)) merged[type] = { ...merged[type], ...fields }
+  return merged
 }
 
 /** Cost of a query: each list field multiplies its children by `first`, so wide nesting is refused up front. */
@@ -104,7 +112,7 @@ export default fp(async (app) => {
     schema,
     path: '/graphql',
     queryDepth: MAX_DEPTH,
-    loaders: { ...ticketLoaders, ...deskLoaders } as never,
+    loaders: mergeLoaders([ticketLoaders, deskLoaders, catalogLoaders]) as never,
     context: (request) => ({ principal: request.principal, services: app.services }) satisfies GraphQLContext,
     errorFormatter: (execution, context) => {
       // Validation failures (syntax, depth) arrive wrapped: report each inner error.

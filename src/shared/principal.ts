@@ -16,6 +16,9 @@ export interface Principal {
   deskIds: readonly string[]
   teamIds: readonly string[]
   organizationId: string | null
+  /** Directory attributes that catalogue eligibility rules match on. */
+  department: string | null
+  location: string | null
   apiKeyId: string | null
 }
 

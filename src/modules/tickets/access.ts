@@ -19,12 +19,12 @@ export const workflowActors = (access: TicketAccess): TransitionActor[] =>
 
 /** Fields each kind of caller may send when creating or updating a ticket. */
 export const WRITABLE_ON_CREATE: Record<Exclude<TicketAccess, 'none'>, ReadonlySet<string>> = {
-  requester: new Set(['type', 'title', 'description', 'deskId', 'impact', 'urgency', 'channel', 'fields', 'tags', 'parentId']),
-  agent: new Set(['type', 'title', 'description', 'deskId', 'impact', 'urgency', 'channel', 'fields', 'tags', 'parentId', 'requesterId', 'assigneeId', 'teamId', 'priority'])
+  requester: new Set(['type', 'title', 'description', 'deskId', 'serviceId', 'catalogItemId', 'impact', 'urgency', 'channel', 'fields', 'tags', 'parentId']),
+  agent: new Set(['type', 'title', 'description', 'deskId', 'serviceId', 'catalogItemId', 'impact', 'urgency', 'channel', 'fields', 'tags', 'parentId', 'requesterId', 'assigneeId', 'teamId', 'priority'])
 }
 export const WRITABLE_ON_UPDATE: Record<Exclude<TicketAccess, 'none'>, ReadonlySet<string>> = {
   requester: new Set(['title', 'description']),
-  agent: new Set(['title', 'description', 'impact', 'urgency', 'priority', 'assigneeId', 'teamId', 'parentId', 'channel', 'fields', 'tags'])
+  agent: new Set(['title', 'description', 'serviceId', 'impact', 'urgency', 'priority', 'assigneeId', 'teamId', 'parentId', 'channel', 'fields', 'tags'])
 }
 
 const why: Record<string, string> = {

@@ -13,6 +13,7 @@ export function toTicket (row: TicketRow): Ticket {
     deskId: row.deskId,
     serviceId: row.serviceId,
     catalogItemId: row.catalogItemId,
+    formVersion: row.formVersion,
     requesterId: row.requesterId,
     assigneeId: row.assigneeId,
     teamId: row.teamId,

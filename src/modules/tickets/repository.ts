@@ -251,7 +251,7 @@ const isoText = (column: PgColumn) => sql`to_char(${column} at time zone 'UTC', 
 const ticketViewColumns = sql.join([
   sql`${tickets.id} as "id"`, sql`${tickets.key} as "key"`, sql`${tickets.type} as "type"`, sql`${tickets.title} as "title"`,
   sql`${tickets.description} as "description"`, sql`${tickets.deskId} as "deskId"`, sql`${tickets.serviceId} as "serviceId"`,
-  sql`${tickets.catalogItemId} as "catalogItemId"`, sql`${tickets.requesterId} as "requesterId"`, sql`${tickets.assigneeId} as "assigneeId"`,
+  sql`${tickets.catalogItemId} as "catalogItemId"`, sql`${tickets.formVersion} as "formVersion"`, sql`${tickets.requesterId} as "requesterId"`, sql`${tickets.assigneeId} as "assigneeId"`,
   sql`${tickets.teamId} as "teamId"`, sql`${tickets.parentId} as "parentId"`, sql`${tickets.status} as "status"`,
   sql`${tickets.statusCategory} as "statusCategory"`, sql`${tickets.impact} as "impact"`, sql`${tickets.urgency} as "urgency"`,
   sql`${tickets.priority} as "priority"`, sql`${tickets.priorityOverridden} as "priorityOverridden"`, sql`${tickets.channel} as "channel"`,

@@ -31,6 +31,7 @@ export const TicketSchema = Type.Object({
   deskId: Uuid,
   serviceId: Nullable(Uuid),
   catalogItemId: Nullable(Uuid),
+  formVersion: Nullable(Type.Integer({ description: 'The version of the catalogue item\'s form the fields were checked against' })),
   requesterId: Uuid,
   assigneeId: Nullable(Uuid),
   teamId: Nullable(Uuid),
@@ -57,12 +58,15 @@ export const TicketSchema = Type.Object({
 export type Ticket = Static<typeof TicketSchema>
 
 export const CreateTicketSchema = Type.Object({
-  type: TicketTypeSchema,
-  title: Type.String({ minLength: 1, maxLength: 500 }),
+  type: Type.Optional(TicketTypeSchema),
+  title: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Required unless catalogItemId is given (then it defaults to the item\'s name)' })),
   description: Type.Optional(Type.String({ maxLength: 100_000 })),
-  deskId: Type.String({ minLength: 1, description: 'Desk id or key' }),
+  deskId: Type.Optional(Type.String({ minLength: 1, description: 'Desk id or key. Required unless catalogItemId is given (then it is the item\'s desk)' })),
   serviceId: Type.Optional(Uuid),
-  catalogItemId: Type.Optional(Uuid),
+  catalogItemId: Type.Optional(Type.String({
+    format: 'uuid',
+    description: 'Request this catalogue item: type, desk and service come from it, and `fields` are checked against its form (defaults applied); an item the caller may not request answers 404'
+  })),
   requesterId: Type.Optional(Type.String({ minLength: 1, description: 'Agents only: open on behalf of this user' })),
   assigneeId: Type.Optional(Uuid),
   teamId: Type.Optional(Uuid),

@@ -8,6 +8,7 @@ import { findUserById } from '../users/repository.js'
 import { runCommand, type CommandResult, type IdempotencyKey } from '../idempotency/run.js'
 import { availableTransitions, categoryOf, transition as applyTransition } from '../workflows/lifecycle.js'
 import type { WorkflowStore } from '../workflows/store.js'
+import type { CatalogRequest, CatalogService } from '../catalog/service.js'
 import type { StatusCategory } from '../workflows/definition.js'
 import { accessTo, unwritableFields, workflowActors, WRITABLE_ON_CREATE, WRITABLE_ON_UPDATE, type TicketAccess } from './access.js'
 import { filterFromParams, filterFromRsql, parseSort, type FilterNode, type SortKey } from './filter.js'
@@ -57,7 +58,7 @@ const cursorOf = (sort: SortKey[]) => (row: Ticket & { number: number }): unknow
  * sort-only `number` never reaches a client and needs no copy of the row to drop it. */
 const asTicket = (row: Ticket & { number: number }): Ticket => row
 
-export function createTicketService ({ db, clock, workflows }: { db: Db, clock: Clock, workflows: WorkflowStore }) {
+export function createTicketService ({ db, clock, workflows, catalog }: { db: Db, clock: Clock, workflows: WorkflowStore, catalog: CatalogService }) {
   // Desk ids and keys never change, so a desk once read is cached for the process.
   const desks = new Map<string, DeskRow>()
   async function deskOf (tx: Db, idOrKey: string) {
@@ -111,8 +112,14 @@ export function createTicketService ({ db, clock, workflows }: { db: Db, clock: 
     async create (actor: Principal, input: CreateTicket, options: CommandOptions = {}): Promise<CommandResult<Ticket>> {
       const now = clock.now()
       return runCommand(db, { ownerId: actor.userId, idempotency: options.idempotency, now }, async (tx) => {
-        const desk = await deskOf(tx, input.deskId)
-        if (desk === undefined) throw new ValidationError([{ path: '/deskId', message: `no desk ${input.deskId}` }])
+        // A catalogue request takes its type, desk, service and checked fields from the item.
+        const request: CatalogRequest | undefined = input.catalogItemId === undefined ? undefined : await catalog.requestFrom(tx, actor, { ...input, catalogItemId: input.catalogItemId })
+        const missing = (['type', 'title', 'deskId'] as const).filter(k => request === undefined && input[k] === undefined)
+        if (missing.length > 0) throw new ValidationError(missing.map(k => ({ path: `/${k}`, message: 'is required unless catalogItemId is given' })))
+        const deskRef = request?.deskId ?? input.deskId!
+        const desk = await deskOf(tx, deskRef)
+        if (desk === undefined) throw new ValidationError([{ path: '/deskId', message: `no desk ${deskRef}` }])
+        const type = request?.type ?? input.type!
         const access = accessTo(actor, { deskId: desk.id, requesterId: actor.userId }, false)
         const role = access === 'agent' ? 'agent' : 'requester'
         const refused = unwritableFields(input, WRITABLE_ON_CREATE[role])
@@ -125,12 +132,13 @@ export function createTicketService ({ db, clock, workflows }: { db: Db, clock: 
           else requesterId = requester.id
         }
         await checkAssignment(tx, desk.id, input, problems)
+        if (request === undefined && input.serviceId !== undefined) await catalog.checkTicketService(tx, actor, input.serviceId, desk.id, problems)
         if (input.parentId !== undefined) {
           const parent = await repo.findTicket(tx, input.parentId)
           if (parent === undefined || accessTo(actor, parent, false) === 'none') problems.push({ path: '/parentId', message: 'no such ticket' })
         }
         if (problems.length > 0) throw new ValidationError(problems)
-        const workflow = await workflows.defaultFor(tx, input.type)
+        const workflow = await workflows.defaultFor(tx, type)
         const impact: Level = input.impact ?? 'medium'
         const urgency: Level = input.urgency ?? 'medium'
         const number = await repo.nextNumber(tx, desk.id)
@@ -138,9 +146,9 @@ export function createTicketService ({ db, clock, workflows }: { db: Db, clock: 
           key: `${desk.key}-${number}`,
           number,
           deskId: desk.id,
-          type: input.type,
+          type,
           workflowId: workflow.id,
-          title: input.title,
+          title: request?.title ?? input.title!,
           description: input.description ?? null,
           status: workflow.definition.initial,
           statusCategory: categoryOf(workflow.definition, workflow.definition.initial),
@@ -149,7 +157,10 @@ export function createTicketService ({ db, clock, workflows }: { db: Db, clock: 
           priority: input.priority ?? priorityFor(impact, urgency),
           priorityOverridden: input.priority !== undefined,
           channel: input.channel ?? 'api',
-          fields: input.fields ?? {},
+          fields: request?.fields ?? input.fields ?? {},
+          serviceId: request?.serviceId ?? input.serviceId ?? null,
+          catalogItemId: request?.catalogItemId ?? null,
+          formVersion: request?.formVersion ?? null,
           tags: input.tags ?? [],
           requesterId,
           assigneeId: input.assigneeId ?? null,
@@ -191,7 +202,12 @@ export function createTicketService ({ db, clock, workflows }: { db: Db, clock: 
         if (patch.parentId != null && (patch.parentId === row.id || await repo.findTicket(tx, patch.parentId) === undefined)) {
           problems.push({ path: '/parentId', message: 'no such ticket' })
         }
+        if (patch.serviceId != null && patch.serviceId !== row.serviceId) await catalog.checkTicketService(tx, actor, patch.serviceId, row.deskId, problems)
         if (problems.length > 0) throw new ValidationError(problems)
+        // A catalogue ticket's fields keep answering the form version it was created with.
+        if (patch.fields !== undefined && row.catalogItemId !== null && row.formVersion !== null) {
+          patch = { ...patch, fields: await catalog.recheck(tx, { catalogItemId: row.catalogItemId, formVersion: row.formVersion }, patch.fields) }
+        }
         const { priority, ...rest } = patch
         const next: Partial<repo.NewTicketRow> = { ...rest, updatedAt: now }
         const impact = (patch.impact ?? row.impact) as Level

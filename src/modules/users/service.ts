@@ -51,6 +51,8 @@ export function createUserService ({ db, clock }: { db: Db, clock: Clock }) {
       deskIds,
       teamIds: memberships.map(m => m.teamId),
       organizationId: user.organizationId,
+      department: user.department,
+      location: user.location,
       apiKeyId: apiKey?.id ?? null
     }
   }
