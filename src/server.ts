@@ -2,6 +2,7 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { readOrCreateDevSecret, devSecretPath } from './dev-secret.js'
+import { DEMO_PEOPLE, seedDemo } from './demo/seed.js'
 
 let config: Config
 try {
@@ -21,6 +22,10 @@ if (config.auth.jwtSecret === undefined && config.auth.jwksUrl === undefined) {
 }
 
 const app = await buildApp(config, { jobs: true })
+if (process.argv.includes('--demo')) {
+  const { seeded } = await seedDemo(app.services)
+  app.log.info({ people: DEMO_PEOPLE.map(p => `npm run token -- --sub ${p.sub} --role ${p.roles.join(',')}`) }, seeded ? 'demo catalogue loaded' : 'demo catalogue already present')
+}
 app.server.requestTimeout = 30_000
 app.server.headersTimeout = 10_000
 app.server.keepAliveTimeout = 5_000
