@@ -206,6 +206,15 @@ t.test('browsing: desks → categories → services → items the caller may req
   await h.request(w.admin.token, { method: 'PATCH', url: `/v1/catalog-items/${brokenLaptop.id}`, payload: { isActive: false } })
   t.same((await get(w.requester.token, '/v1/catalog?q=battery')).json().desks, [])
   await h.request(w.admin.token, { method: 'PATCH', url: `/v1/catalog-items/${brokenLaptop.id}`, payload: { isActive: true } })
+  const tagged = await get(w.requester.token, '/v1/catalog')
+  t.match(tagged.headers['content-type'], /application\/json/)
+  const etag = tagged.headers.etag as string
+  const again = await h.request(w.requester.token, { method: 'GET', url: '/v1/catalog', headers: { 'if-none-match': etag } })
+  t.equal(again.statusCode, 304, 'an unchanged catalogue answers 304 to its ETag')
+  t.not((await get(sales.token, '/v1/catalog')).headers.etag, etag, 'another profile sees another catalogue')
+  await h.request(w.admin.token, { method: 'PATCH', url: `/v1/services/${laptops.id}`, payload: { help: 'Call 556' } })
+  const changed = await h.request(w.requester.token, { method: 'GET', url: '/v1/catalog', headers: { 'if-none-match': etag } })
+  t.equal(changed.statusCode, 200, 'a change to the catalogue changes the ETag')
 })
 
 t.test('GraphQL mirrors the catalogue', async (t) => {

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import {
-  type AnyPgColumn, bigserial, boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
+  type AnyPgColumn, bigserial, boolean, customType, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
 } from 'drizzle-orm/pg-core'
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
@@ -246,6 +246,9 @@ export const slaClocks = pgTable('sla_clocks', {
   uniqueIndex('sla_clocks_ticket_policy_key').on(t.ticketId, t.policyId),
   index('sla_clocks_next_due_idx').on(t.nextDueAt).where(sql`next_due_at is not null`)
 ])
+
+/** Drawn on every catalogue write, so any instance can tell whether its browsing cache is current. */
+export const catalogRevision = pgSequence('catalog_revision')
 
 /** The catalogue: what a desk offers. `lifecycle` is pipeline | live | retired (see modules/catalog). */
 export const services = pgTable('services', {

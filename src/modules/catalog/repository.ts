@@ -141,11 +141,14 @@ export async function loadOffer (db: Db) {
   return { desks: deskRows, services: serviceRows, items: itemRows }
 }
 
-/** Changes whenever a service or item is written, on any instance: browsing caches key on it. */
+/** Marks a catalogue write; call it in the transaction that writes. */
+export async function bumpRevision (db: Db): Promise<void> {
+  await db.execute(sql`select nextval('catalog_revision')`)
+}
+
+/** Changes whenever a service or item is written (or a desk renamed), on any instance: browsing caches key on it. */
 export async function offerRevision (db: Db): Promise<string> {
-  const result: unknown = await db.execute(sql`select concat_ws('/',
-    (select max(updated_at) from services), (select count(*) from services),
-    (select max(updated_at) from catalog_items), (select count(*) from catalog_items),
+  const result: unknown = await db.execute(sql`select concat_ws('/', (select last_value from catalog_revision),
     (select md5(string_agg(key || ':' || name, ',' order by key)) from desks)) as revision`)
   return (result as { rows: Array<{ revision: string }> }).rows[0]!.revision
 }

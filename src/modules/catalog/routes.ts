@@ -113,7 +113,13 @@ export const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Browse what the caller may request: desks → categories → services → items',
       description: 'Only live services and active items the caller is eligible for. `q` keeps services whose name, description or categories contain every word (with all their items) and items that do.',
       querystring: Type.Object({ q: Type.Optional(Text), deskId: Type.Optional(Type.String({ minLength: 1, description: 'Desk id or key' })) }, { additionalProperties: false }),
-      response: { 200: Type.Ref(CatalogSchema), ...errorResponses }
+      response: { 200: Type.Ref(CatalogSchema), 304: Type.Null({ description: 'Not modified: the ETag sent in If-None-Match is current' }), ...errorResponses }
     }
-  }, async (request) => catalog.browse(principalOf(request), request.query))
+  }, async (request, reply) => {
+    const { json, etag } = await catalog.browseJson(principalOf(request), request.query)
+    reply.header('etag', etag).header('cache-control', 'private, no-cache')
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send(null)
+    // Already JSON text: sent as it is, not serialized again.
+    return reply.type('application/json; charset=utf-8').send(json as never)
+  })
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { Db } from '../../db/client.js'
 import type { Clock } from '../../shared/clock.js'
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../shared/errors.js'
@@ -20,6 +21,8 @@ export const serviceNotFound = (id: string) => new NotFoundError('SERVICE_NOT_FO
 export const itemNotFound = (id: string) => new NotFoundError('CATALOG_ITEM_NOT_FOUND', `Catalogue item ${id} does not exist`)
 
 const DEFAULT_FORM: Form = { type: 'object' }
+/** Rendered catalogues kept per caller profile and query (oldest dropped first). */
+const RENDERED_MAX = 1000
 
 export function toService (row: repo.ServiceRow, actor: Principal): Service {
   return {
@@ -96,6 +99,25 @@ async function visiblePage<R extends { createdAt: Date, id: string }> (
 
 export function createCatalogService ({ db, clock, calendars }: { db: Db, clock: Clock, calendars: CalendarService }) {
   let offer: Offer | undefined
+  /**
+   * Runs a catalogue write in a transaction. The revision is drawn inside it and again after the
+   * commit: a reader that cached the old rows under the first number sees the second one change.
+   */
+  async function writeCatalog<T> (work: (tx: Db) => Promise<T>): Promise<T> {
+    const result = await db.transaction(async (tx) => {
+      const value = await work(tx)
+      await repo.bumpRevision(tx)
+      return value
+    })
+    await repo.bumpRevision(db)
+    return result
+  }
+  const rendered = new Map<string, { revision: string, json: string, etag: string }>()
+  async function currentOffer (): Promise<Offer> {
+    const revision = await repo.offerRevision(db)
+    if (offer?.revision !== revision) offer = compileOffer(await repo.loadOffer(db), revision)
+    return offer
+  }
 
   async function deskIdOf (idOrKey: string, path: string, problems: FieldError[]) {
     const desk = await findDesk(db, idOrKey)
@@ -160,7 +182,7 @@ export function createCatalogService ({ db, clock, calendars }: { db: Db, clock:
       if (problems.length > 0 || deskId === undefined) throw new ValidationError(problems)
       const now = clock.now()
       const lifecycle = input.lifecycle ?? 'pipeline'
-      return toService(await db.transaction(async (tx) => {
+      return toService(await writeCatalog(async (tx) => {
         const row = await repo.insertService(tx, {
           deskId,
           name: input.name,
@@ -199,7 +221,7 @@ export function createCatalogService ({ db, clock, calendars }: { db: Db, clock:
     async updateService (actor: Principal, id: string, patch: UpdateService): Promise<Service> {
       requireAdmin(actor)
       const now = clock.now()
-      return toService(await db.transaction(async (tx) => {
+      return toService(await writeCatalog(async (tx) => {
         const row = await loadService(actor, id, true, tx)
         const problems: FieldError[] = []
         await checkServiceRefs(patch, row.deskId, problems)
@@ -249,7 +271,7 @@ export function createCatalogService ({ db, clock, calendars }: { db: Db, clock:
       await checkPlan(input, problems)
       if (problems.length > 0 || service === undefined) throw new ValidationError(problems)
       const now = clock.now()
-      const row = await db.transaction(async (tx) => {
+      const row = await writeCatalog(async (tx) => {
         const item = await repo.insertItem(tx, {
           serviceId: service.id,
           name: input.name,
@@ -302,7 +324,7 @@ export function createCatalogService ({ db, clock, calendars }: { db: Db, clock:
       await checkPlan(patch, problems)
       if (problems.length > 0) throw new ValidationError(problems)
       const now = clock.now()
-      const row = await db.transaction(async (tx) => {
+      const row = await writeCatalog(async (tx) => {
         const item = await repo.findItemById(tx, id, true)
         if (item === undefined) throw itemNotFound(id)
         const { form, ...rest } = patch
@@ -375,9 +397,24 @@ export function createCatalogService ({ db, clock, calendars }: { db: Db, clock:
 
     /** Desks → categories → services → items the caller may request, optionally narrowed by text or desk. */
     async browse (actor: Principal, query: { q?: string | undefined, deskId?: string | undefined }): Promise<Catalog> {
-      const revision = await repo.offerRevision(db)
-      if (offer?.revision !== revision) offer = compileOffer(await repo.loadOffer(db), revision)
-      return browseOffer(offer, actor, query)
+      return browseOffer(await currentOffer(), actor, query)
+    },
+
+    /**
+     * The same as JSON text with an entity tag. People with the same roles, memberships and
+     * attributes see the same catalogue, so the text is cached per revision and profile.
+     */
+    async browseJson (actor: Principal, query: { q?: string | undefined, deskId?: string | undefined }): Promise<{ json: string, etag: string }> {
+      const current = await currentOffer()
+      const key = JSON.stringify([actor.role, actor.roles, actor.teamIds, actor.deskIds, actor.organizationId, actor.department, actor.location, query.q ?? '', query.deskId ?? ''])
+      let cached = rendered.get(key)
+      if (cached === undefined || cached.revision !== current.revision) {
+        const json = JSON.stringify(browseOffer(current, actor, query))
+        cached = { revision: current.revision, json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"` }
+        if (rendered.size >= RENDERED_MAX) rendered.delete(rendered.keys().next().value!)
+        rendered.set(key, cached)
+      }
+      return cached
     }
   }
 }
