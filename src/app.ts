@@ -28,6 +28,8 @@ import { slaPolicyRoutes, slaRoutes, ticketSlaRoutes } from './modules/sla/route
 import { SlaClockSchema, SlaPolicySchema } from './modules/sla/schema.js'
 import attachmentRoutes, { AttachmentSchema } from './modules/attachments/routes.js'
 import { ensureDefaultWorkflows } from './modules/workflows/store.js'
+import { approvalRoutes, taskRoutes, ticketFulfilmentRoutes } from './modules/fulfilment/routes.js'
+import { ApprovalSchema, TaskSchema } from './modules/fulfilment/schema.js'
 
 declare module 'fastify' {
   interface FastifyInstance { services: Services, database: Database }
@@ -85,7 +87,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     done(null, payload)
   })
 
-  for (const schema of [ProblemSchema, UserSchema, MeSchema, OrganizationSchema, DeskSchema, TeamSchema, TicketSchema, CommentSchema, EventSchema, LinkSchema, ApiKeySchema, CalendarSchema, AttachmentSchema, SlaPolicySchema, SlaClockSchema]) {
+  for (const schema of [ProblemSchema, UserSchema, MeSchema, OrganizationSchema, DeskSchema, TeamSchema, TicketSchema, CommentSchema, EventSchema, LinkSchema, ApiKeySchema, CalendarSchema, AttachmentSchema, SlaPolicySchema, SlaClockSchema, ApprovalSchema, TaskSchema]) {
     app.addSchema(schema)
   }
   await app.register(problem)
@@ -116,6 +118,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(slaRoutes, { prefix: '/sla' })
     await v1.register(ticketSlaRoutes, { prefix: '/tickets' })
     await v1.register(attachmentRoutes, { maxBytes: config.attachmentMaxBytes })
+    await v1.register(ticketFulfilmentRoutes, { prefix: '/tickets' })
+    await v1.register(approvalRoutes, { prefix: '/approvals' })
+    await v1.register(taskRoutes, { prefix: '/tasks' })
   }, { prefix: '/v1' })
   await app.register(graphql)
   if (options.jobs === true) startSweeps(app)

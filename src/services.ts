@@ -11,6 +11,7 @@ import { createSlaService } from './modules/sla/service.js'
 import { createCalendarCache } from './modules/sla/calendar-cache.js'
 import { createClockService } from './modules/sla/clocks.js'
 import { createWorkflowStore } from './modules/workflows/store.js'
+import { createFulfilmentService } from './modules/fulfilment/service.js'
 
 /** The one service layer both REST and GraphQL call. */
 export function createServices ({ db, clock }: { db: Db, clock: Clock }) {
@@ -26,6 +27,7 @@ export function createServices ({ db, clock }: { db: Db, clock: Clock }) {
   const sla = createSlaService({ db, clock, calendars: slaCalendars })
   const clocks = createClockService({ db, clock, calendars: slaCalendars, tickets })
   tickets.observe(clocks.onTicketChange)
-  return { users, calendars, desks, tickets, conversation, attachments, apiKeys, sla, clocks, workflows }
+  const fulfilment = createFulfilmentService({ db, clock, tickets, workflows })
+  return { users, calendars, desks, tickets, conversation, attachments, apiKeys, sla, clocks, workflows, fulfilment }
 }
 export type Services = ReturnType<typeof createServices>

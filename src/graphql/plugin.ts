@@ -11,6 +11,7 @@ import { deskLoaders, deskResolvers } from '../modules/desks/resolvers.js'
 import { userResolvers } from '../modules/users/resolvers.js'
 import { calendarResolvers } from '../modules/calendars/resolvers.js'
 import { slaResolvers } from '../modules/sla/resolvers.js'
+import { fulfilmentLoaders, fulfilmentResolvers } from '../modules/fulfilment/resolvers.js'
 import type { GraphQLContext } from './context.js'
 
 export const schemaPath = new URL('../../schema.graphql', import.meta.url).pathname
@@ -66,7 +67,7 @@ export function loadSchemaText (): string { return readFileSync(schemaPath, 'utf
 export function buildExecutableSchema (sdl = loadSchemaText()): GraphQLSchema {
   // Scalars are given as behaviour only, so their descriptions stay those of schema.graphql.
   const behaviour = (type: GraphQLScalarType) => ({ serialize: type.serialize, parseValue: type.parseValue, parseLiteral: type.parseLiteral })
-  const resolvers = [enumValueMaps(parse(sdl)), { JSON: behaviour(json), DateTime: behaviour(dateTime) }, ticketResolvers, deskResolvers, userResolvers, calendarResolvers, slaResolvers] as IResolvers[]
+  const resolvers = [enumValueMaps(parse(sdl)), { JSON: behaviour(json), DateTime: behaviour(dateTime) }, ticketResolvers, deskResolvers, userResolvers, calendarResolvers, slaResolvers, fulfilmentResolvers] as IResolvers[]
   return makeExecutableSchema({ typeDefs: sdl, resolvers: resolvers as never })
 }
 
@@ -98,13 +99,20 @@ function formatError (error: GraphQLError) {
   return { message: error.message, locations: error.locations, path: error.path, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } }
 }
 
+/** Loaders of several modules, merged per type (two modules may add loaders to one type). */
+function mergeLoaders (sets: ReadonlyArray<Record<string, Record<string, unknown>>>) {
+  const merged: Record<string, Record<string, unknown>> = {}
+  for (const set of sets) for (const [type, fields] of Object.entries(set)) merged[type] = { ...merged[type], ...fields }
+  return merged
+}
+
 export default fp(async (app) => {
   const schema = buildExecutableSchema()
   await app.register(mercurius, {
     schema,
     path: '/graphql',
     queryDepth: MAX_DEPTH,
-    loaders: { ...ticketLoaders, ...deskLoaders } as never,
+    loaders: mergeLoaders([ticketLoaders, deskLoaders, fulfilmentLoaders]) as never,
     context: (request) => ({ principal: request.principal, services: app.services }) satisfies GraphQLContext,
     errorFormatter: (execution, context) => {
       // Validation failures (syntax, depth) arrive wrapped: report each inner error.

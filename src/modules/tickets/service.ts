@@ -29,6 +29,8 @@ export interface TicketChange {
 }
 /** Other modules (service levels) react to ticket changes in the same transaction. */
 export type TicketObserver = (tx: Db, change: TicketChange) => Promise<void>
+/** Other modules (fulfilment) let callers see a ticket they neither requested nor work. */
+export type TicketViewerCheck = (tx: Db, ticketId: string, actor: Principal) => Promise<boolean>
 
 export interface CommandOptions { idempotency?: IdempotencyKey | undefined, expectedVersion?: number | undefined }
 
@@ -68,12 +70,14 @@ export function createTicketService ({ db, clock, workflows }: { db: Db, clock: 
     return row
   }
 
+  const viewerChecks: TicketViewerCheck[] = []
   /** Loads a ticket the caller may see, or answers 404 as if it did not exist. */
   async function load (tx: Db, actor: Principal, idOrKey: string, forUpdate = false): Promise<{ row: repo.TicketRow, access: Exclude<TicketAccess, 'none'> }> {
     const row = forUpdate ? await repo.findTicketForUpdate(tx, idOrKey) : await repo.findTicket(tx, idOrKey)
     if (row === undefined) throw ticketNotFound(idOrKey)
     let access = accessTo(actor, row, false)
     if (access === 'none') access = accessTo(actor, row, await repo.isParticipant(tx, row.id, actor.userId))
+    for (const check of viewerChecks) if (access === 'none' && await check(tx, row.id, actor)) access = 'viewer'
     if (access === 'none') throw ticketNotFound(idOrKey)
     return { row, access }
   }
@@ -107,6 +111,7 @@ export function createTicketService ({ db, clock, workflows }: { db: Db, clock: 
     load,
     insertEvent,
     observe (observer: TicketObserver) { observers.push(observer) },
+    admitViewers (check: TicketViewerCheck) { viewerChecks.push(check) },
 
     async create (actor: Principal, input: CreateTicket, options: CommandOptions = {}): Promise<CommandResult<Ticket>> {
       const now = clock.now()
