@@ -29,7 +29,9 @@ import { SlaClockSchema, SlaPolicySchema } from './modules/sla/schema.js'
 import attachmentRoutes, { AttachmentSchema } from './modules/attachments/routes.js'
 import { ensureDefaultWorkflows } from './modules/workflows/store.js'
 import { browseRoutes, catalogItemRoutes, serviceRoutes } from './modules/catalog/routes.js'
-import { ApprovalPolicySchema, CatalogItemSchema, CatalogSchema, CostSchema, EligibilitySchema, ServiceSchema, TaskTemplateSchema } from './modules/catalog/schema.js'
+import { CatalogItemSchema, CatalogSchema, CostSchema, EligibilitySchema, ServiceSchema } from './modules/catalog/schema.js'
+import { approvalRoutes, taskRoutes, ticketFulfilmentRoutes } from './modules/fulfilment/routes.js'
+import { ApprovalSchema, TaskSchema } from './modules/fulfilment/schema.js'
 
 declare module 'fastify' {
   interface FastifyInstance { services: Services, database: Database }
@@ -88,7 +90,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
 
   for (const schema of [ProblemSchema, UserSchema, MeSchema, OrganizationSchema, DeskSchema, TeamSchema, TicketSchema, CommentSchema, EventSchema, LinkSchema, ApiKeySchema, CalendarSchema, AttachmentSchema, SlaPolicySchema, SlaClockSchema,
-    EligibilitySchema, CostSchema, ApprovalPolicySchema, TaskTemplateSchema, ServiceSchema, CatalogItemSchema, CatalogSchema]) {
+    EligibilitySchema, CostSchema, ServiceSchema, CatalogItemSchema, CatalogSchema, ApprovalSchema, TaskSchema]) {
     app.addSchema(schema)
   }
   await app.register(problem)
@@ -122,6 +124,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(catalogItemRoutes, { prefix: '/catalog-items' })
     await v1.register(browseRoutes, { prefix: '/catalog' })
     await v1.register(attachmentRoutes, { maxBytes: config.attachmentMaxBytes })
+    await v1.register(ticketFulfilmentRoutes, { prefix: '/tickets' })
+    await v1.register(approvalRoutes, { prefix: '/approvals' })
+    await v1.register(taskRoutes, { prefix: '/tasks' })
   }, { prefix: '/v1' })
   await app.register(graphql)
   if (options.jobs === true) startSweeps(app)

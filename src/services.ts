@@ -12,6 +12,7 @@ import { createCalendarCache } from './modules/sla/calendar-cache.js'
 import { createClockService } from './modules/sla/clocks.js'
 import { createCatalogService } from './modules/catalog/service.js'
 import { createWorkflowStore } from './modules/workflows/store.js'
+import { createFulfilmentService } from './modules/fulfilment/service.js'
 
 /** The one service layer both REST and GraphQL call. */
 export function createServices ({ db, clock }: { db: Db, clock: Clock }) {
@@ -20,7 +21,8 @@ export function createServices ({ db, clock }: { db: Db, clock: Clock }) {
   const calendars = createCalendarService({ db, clock })
   const desks = createDeskService({ db, clock, calendars, onMembershipChange: () => users.invalidate() })
   const catalog = createCatalogService({ db, clock, calendars })
-  const tickets = createTicketService({ db, clock, workflows, catalog })
+  // Fulfilment is built on tickets, and ticket creation starts a catalogue request's fulfilment.
+  const tickets = createTicketService({ db, clock, workflows, catalog, startFulfilment: async (...args) => fulfilment.start(...args) })
   const conversation = createConversationService({ db, clock, tickets, workflows })
   const attachments = createAttachmentService({ db, clock, tickets })
   const apiKeys = createApiKeyService({ db, clock })
@@ -28,6 +30,7 @@ export function createServices ({ db, clock }: { db: Db, clock: Clock }) {
   const sla = createSlaService({ db, clock, calendars: slaCalendars })
   const clocks = createClockService({ db, clock, calendars: slaCalendars, tickets })
   tickets.observe(clocks.onTicketChange)
-  return { users, calendars, desks, catalog, tickets, conversation, attachments, apiKeys, sla, clocks, workflows }
+  const fulfilment = createFulfilmentService({ db, clock, tickets, workflows })
+  return { users, calendars, desks, catalog, tickets, conversation, attachments, apiKeys, sla, clocks, workflows, fulfilment }
 }
 export type Services = ReturnType<typeof createServices>

@@ -310,3 +310,60 @@ export const catalogItemForms = pgTable('catalog_item_forms', {
   schema: jsonb().notNull(),
   createdAt: createdAt()
 }, (t) => [primaryKey({ columns: [t.itemId, t.version] })])
+
+/** A ticket's fulfilment plan (approval policy, task templates, auto-resolution), stored when it starts. */
+export const fulfilmentPlans = pgTable('fulfilment_plans', {
+  ticketId: uuid().primaryKey().references(() => tickets.id),
+  plan: jsonb().notNull(),
+  tasksCreatedAt: timestamp({ withTimezone: true, precision: 3 }),
+  createdAt: createdAt()
+})
+
+/** An approval asked on a ticket; `required` approvals end it as approved (modules/fulfilment/policy.ts). */
+export const approvals = pgTable('approvals', {
+  id: id(),
+  ticketId: uuid().notNull().references(() => tickets.id),
+  policy: jsonb().notNull(),
+  state: text().notNull(),
+  required: integer().notNull(),
+  rejectOn: text().notNull(),
+  requestedById: uuid().notNull().references(() => users.id),
+  createdAt: createdAt(),
+  decidedAt: timestamp({ withTimezone: true, precision: 3 })
+}, (t) => [
+  index('approvals_ticket_idx').on(t.ticketId, t.createdAt),
+  index('approvals_state_created_idx').on(t.state, t.createdAt, t.id),
+  // At most one approval waits on a ticket at a time.
+  uniqueIndex('approvals_one_pending_per_ticket').on(t.ticketId).where(sql`state = 'pending'`)
+])
+
+/** The approvers of an approval, fixed when it was asked, and each one's single decision. */
+export const approvalApprovers = pgTable('approval_approvers', {
+  approvalId: uuid().notNull().references(() => approvals.id),
+  userId: uuid().notNull().references(() => users.id),
+  decision: text(),
+  comment: text(),
+  decidedAt: timestamp({ withTimezone: true, precision: 3 })
+}, (t) => [primaryKey({ columns: [t.approvalId, t.userId] }), index('approval_approvers_user_idx').on(t.userId, t.approvalId)])
+
+/** Fulfilment tasks: `deskId` is the desk of the task's team, whose agents work it whatever the ticket's desk. */
+export const fulfilmentTasks = pgTable('fulfilment_tasks', {
+  id: id(),
+  ticketId: uuid().notNull().references(() => tickets.id),
+  teamId: uuid().notNull().references(() => teams.id),
+  deskId: uuid().notNull().references(() => desks.id),
+  title: text().notNull(),
+  description: text(),
+  position: integer().notNull().default(0),
+  status: text().notNull(),
+  assigneeId: uuid().references(() => users.id),
+  createdById: uuid().notNull().references(() => users.id),
+  createdAt: createdAt(),
+  updatedAt: createdAt(),
+  completedAt: timestamp({ withTimezone: true, precision: 3 })
+}, (t) => [
+  index('fulfilment_tasks_ticket_idx').on(t.ticketId, t.position, t.createdAt),
+  index('fulfilment_tasks_team_idx').on(t.teamId, t.createdAt, t.id),
+  index('fulfilment_tasks_desk_idx').on(t.deskId, t.createdAt, t.id),
+  index('fulfilment_tasks_assignee_idx').on(t.assigneeId)
+])

@@ -12,6 +12,7 @@ import { userResolvers } from '../modules/users/resolvers.js'
 import { calendarResolvers } from '../modules/calendars/resolvers.js'
 import { slaResolvers } from '../modules/sla/resolvers.js'
 import { catalogLoaders, catalogResolvers } from '../modules/catalog/resolvers.js'
+import { fulfilmentLoaders, fulfilmentResolvers } from '../modules/fulfilment/resolvers.js'
 import type { GraphQLContext } from './context.js'
 
 export const schemaPath = new URL('../../schema.graphql', import.meta.url).pathname
@@ -67,7 +68,7 @@ export function loadSchemaText (): string { return readFileSync(schemaPath, 'utf
 export function buildExecutableSchema (sdl = loadSchemaText()): GraphQLSchema {
   // Scalars are given as behaviour only, so their descriptions stay those of schema.graphql.
   const behaviour = (type: GraphQLScalarType) => ({ serialize: type.serialize, parseValue: type.parseValue, parseLiteral: type.parseLiteral })
-  const resolvers = [enumValueMaps(parse(sdl)), { JSON: behaviour(json), DateTime: behaviour(dateTime) }, ticketResolvers, deskResolvers, userResolvers, calendarResolvers, slaResolvers, catalogResolvers] as IResolvers[]
+  const resolvers = [enumValueMaps(parse(sdl)), { JSON: behaviour(json), DateTime: behaviour(dateTime) }, ticketResolvers, deskResolvers, userResolvers, calendarResolvers, slaResolvers, catalogResolvers, fulfilmentResolvers] as IResolvers[]
   return makeExecutableSchema({ typeDefs: sdl, resolvers: resolvers as never })
 }
 
@@ -112,7 +113,7 @@ export default fp(async (app) => {
     schema,
     path: '/graphql',
     queryDepth: MAX_DEPTH,
-    loaders: mergeLoaders([ticketLoaders, deskLoaders, catalogLoaders]) as never,
+    loaders: mergeLoaders([ticketLoaders, deskLoaders, catalogLoaders, fulfilmentLoaders]) as never,
     context: (request) => ({ principal: request.principal, services: app.services }) satisfies GraphQLContext,
     errorFormatter: (execution, context) => {
       // Validation failures (syntax, depth) arrive wrapped: report each inner error.

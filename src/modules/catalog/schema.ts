@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Nullable, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 import { ROLES } from '../../shared/principal.js'
+import { ApprovalPolicySchema, TaskTemplateSchema } from '../fulfilment/schema.js'
 import { LIFECYCLES } from './lifecycle.js'
 
 const Name = Type.String({ minLength: 1, maxLength: 200 })
@@ -84,25 +85,6 @@ export const LifecycleChangeSchema = Type.Object({
 })
 export type LifecycleChange = Static<typeof LifecycleChangeSchema>
 
-export const ApprovalPolicySchema = Type.Object({
-  type: StringEnum(['none', 'users', 'team', 'group', 'manager'] as const, {
-    description: 'none; users: the named users (all of them, or any one); team: any member of a team; group: N of the named users or of a team; manager: the requester\'s manager'
-  }),
-  userIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 50, uniqueItems: true })),
-  teamId: Type.Optional(Uuid),
-  required: Type.Optional(Type.Union([StringEnum(['all', 'any'] as const), Type.Integer({ minimum: 1, maximum: 50 })])),
-  rejectOn: Type.Optional(StringEnum(['first', 'all'] as const, { description: 'first (default): one rejection ends the request as rejected; all: only when approval can no longer be reached' }))
-}, { $id: 'ApprovalPolicy', additionalProperties: false })
-export type ApprovalPolicy = Static<typeof ApprovalPolicySchema>
-
-export const TaskTemplateSchema = Type.Object({
-  title: Type.String({ minLength: 1, maxLength: 500 }),
-  description: Type.Optional(Text),
-  teamId: Uuid,
-  order: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Tasks of the same order run in parallel; a higher order starts when every lower one is done (default 0)' }))
-}, { $id: 'TaskTemplate', additionalProperties: false })
-export type TaskTemplate = Static<typeof TaskTemplateSchema>
-
 const Form = Type.Record(Type.String(), Type.Unknown(), { description: 'JSON Schema 2020-12 for the ticket\'s fields; top-level type must be "object"' })
 
 export const CatalogItemSchema = Type.Object({
@@ -117,8 +99,8 @@ export const CatalogItemSchema = Type.Object({
   formVersion: Type.Integer({ minimum: 1, description: 'Rises each time the form changes; tickets keep the version they were created with' }),
   expectedDeliveryMinutes: Nullable(Type.Integer({ minimum: 0 })),
   eligibility: Type.Optional(Type.Ref(EligibilitySchema, { description: 'Agents and admins only' })),
-  approval: Type.Ref(ApprovalPolicySchema),
-  tasks: Type.Optional(Type.Array(Type.Ref(TaskTemplateSchema), { description: 'Agents and admins only' })),
+  approval: ApprovalPolicySchema,
+  tasks: Type.Optional(Type.Array(TaskTemplateSchema, { description: 'Agents and admins only' })),
   autoResolve: Type.Boolean({ description: 'Resolve the request when its last fulfilment task is done' }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -135,8 +117,8 @@ export const CreateCatalogItemSchema = Type.Object({
   form: Type.Optional(Form),
   expectedDeliveryMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 525_600 }))),
   eligibility: Type.Optional(Type.Ref(EligibilitySchema)),
-  approval: Type.Optional(Type.Ref(ApprovalPolicySchema)),
-  tasks: Type.Optional(Type.Array(Type.Ref(TaskTemplateSchema), { maxItems: 50 })),
+  approval: Type.Optional(ApprovalPolicySchema),
+  tasks: Type.Optional(Type.Array(TaskTemplateSchema, { maxItems: 50 })),
   autoResolve: Type.Optional(Type.Boolean())
 }, { additionalProperties: false })
 export type CreateCatalogItem = Static<typeof CreateCatalogItemSchema>
@@ -148,8 +130,8 @@ export const UpdateCatalogItemSchema = Type.Object({
   form: Type.Optional(Form),
   expectedDeliveryMinutes: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 525_600 }))),
   eligibility: Type.Optional(Type.Ref(EligibilitySchema)),
-  approval: Type.Optional(Type.Ref(ApprovalPolicySchema)),
-  tasks: Type.Optional(Type.Array(Type.Ref(TaskTemplateSchema), { maxItems: 50 })),
+  approval: Type.Optional(ApprovalPolicySchema),
+  tasks: Type.Optional(Type.Array(TaskTemplateSchema, { maxItems: 50 })),
   autoResolve: Type.Optional(Type.Boolean())
 }, { additionalProperties: false, minProperties: 1 })
 export type UpdateCatalogItem = Static<typeof UpdateCatalogItemSchema>

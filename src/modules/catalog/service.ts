@@ -11,9 +11,11 @@ import { browseOffer, compileOffer, type Offer } from './offer.js'
 import { checkForm, validateAnswers, type Form } from './form.js'
 import { canMove, nextLifecycles, type Lifecycle } from './lifecycle.js'
 import * as repo from './repository.js'
+import { Type } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { ApprovalPolicySchema, TaskTemplateSchema, type ApprovalPolicy, type FulfilmentPlan, type TaskTemplate } from '../fulfilment/schema.js'
 import type {
-  ApprovalPolicy, Catalog, CatalogItem, CreateCatalogItem, CreateService, LifecycleChange, Service, TaskTemplate,
-  UpdateCatalogItem, UpdateService, ValidationResult
+  Catalog, CatalogItem, CreateCatalogItem, CreateService, LifecycleChange, Service, UpdateCatalogItem, UpdateService, ValidationResult
 } from './schema.js'
 import { manages, mayRequest, seesItem, seesService } from './visibility.js'
 
@@ -74,7 +76,7 @@ export interface CatalogRequest {
   title: string
   formVersion: number
   fields: Record<string, unknown>
-  plan: { approval: ApprovalPolicy, tasks: TaskTemplate[], autoResolve: boolean }
+  plan: FulfilmentPlan
 }
 
 /** Reads rows in batches and keeps those `keep` allows, until a page (plus one) is full. */
@@ -133,27 +135,19 @@ export function createCatalogService ({ db, clock, calendars }: { db: Db, clock:
     if (input.supportCalendarId != null && !await calendars.exists(input.supportCalendarId)) problems.push({ path: '/supportCalendarId', message: 'no such calendar' })
   }
 
-  /** Checks an approval policy's parts fit its type, and that named teams exist. */
-  async function checkPlan (input: { approval?: ApprovalPolicy | undefined, tasks?: TaskTemplate[] | undefined }, problems: FieldError[]) {
-    const a = input.approval
-    if (a !== undefined) {
-      const need = (ok: boolean, path: string, message: string) => { if (!ok) problems.push({ path: `/approval${path}`, message }) }
-      const numeric = typeof a.required === 'number'
-      if (a.type === 'users') {
-        need(a.userIds !== undefined, '/userIds', 'is required for type users')
-        need(typeof a.required !== 'number' || a.required <= (a.userIds?.length ?? 0), '/required', 'is more than the named users')
-      }
-      if (a.type === 'team') need(a.teamId !== undefined, '/teamId', 'is required for type team')
-      if (a.type === 'group') {
-        need(numeric, '/required', 'must be a number of approvals for type group')
-        need((a.userIds === undefined) !== (a.teamId === undefined), '/userIds', 'give either userIds or teamId for type group')
-        need(!numeric || a.userIds === undefined || (a.required as number) <= a.userIds.length, '/required', 'is more than the named users')
-      }
-      if (a.type === 'none' || a.type === 'manager') need(a.userIds === undefined && a.teamId === undefined && a.required === undefined, '', `type ${a.type} takes no approvers`)
+  /** Checks an approval policy and task templates (GraphQL inputs arrive unchecked), and that named teams exist. */
+  async function checkPlan (input: { approval?: unknown, tasks?: unknown }, problems: FieldError[]) {
+    if (input.approval !== undefined) {
+      problems.push(...[...Value.Errors(ApprovalPolicySchema, input.approval)].map(e => ({ path: `/approval${e.path}`, message: e.message })))
+      const a = input.approval as { teamId?: string, userIds?: string[], required?: unknown }
+      if (typeof a.required === 'number' && a.userIds !== undefined && a.teamId === undefined && a.required > a.userIds.length) problems.push({ path: '/approval/required', message: 'is more than the named users' })
       if (a.teamId !== undefined && await findTeamById(db, a.teamId) === undefined) problems.push({ path: '/approval/teamId', message: 'no such team' })
     }
-    for (const [i, task] of (input.tasks ?? []).entries()) {
-      if (await findTeamById(db, task.teamId) === undefined) problems.push({ path: `/tasks/${i}/teamId`, message: 'no such team' })
+    if (input.tasks !== undefined) {
+      problems.push(...[...Value.Errors(Type.Array(TaskTemplateSchema), input.tasks)].map(e => ({ path: `/tasks${e.path}`, message: e.message })))
+      for (const [i, task] of (input.tasks as Array<{ teamId?: string }>).entries()) {
+        if (task.teamId !== undefined && await findTeamById(db, task.teamId) === undefined) problems.push({ path: `/tasks/${i}/teamId`, message: 'no such team' })
+      }
     }
   }
 

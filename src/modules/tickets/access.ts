@@ -3,9 +3,11 @@ import type { TransitionActor } from '../workflows/definition.js'
 
 /**
  * How a caller relates to one ticket: `agent` works its desk (or is an admin); `requester`
- * opened it or was added as a participant; `none` may not know it exists.
+ * opened it or was added as a participant; `viewer` sees what a requester sees but acts on
+ * nothing (an approver asked to decide it, an agent of a desk holding one of its fulfilment
+ * tasks); `none` may not know it exists.
  */
-export type TicketAccess = 'agent' | 'requester' | 'none'
+export type TicketAccess = 'agent' | 'requester' | 'viewer' | 'none'
 
 export function accessTo (actor: Principal, ticket: { deskId: string, requesterId: string }, isParticipant: boolean): TicketAccess {
   if (worksDesk(actor, ticket.deskId)) return 'agent'
@@ -18,12 +20,13 @@ export const workflowActors = (access: TicketAccess): TransitionActor[] =>
   access === 'agent' ? ['agent', 'requester'] : access === 'requester' ? ['requester'] : []
 
 /** Fields each kind of caller may send when creating or updating a ticket. */
-export const WRITABLE_ON_CREATE: Record<Exclude<TicketAccess, 'none'>, ReadonlySet<string>> = {
+export const WRITABLE_ON_CREATE: Record<'agent' | 'requester', ReadonlySet<string>> = {
   requester: new Set(['type', 'title', 'description', 'deskId', 'serviceId', 'catalogItemId', 'impact', 'urgency', 'channel', 'fields', 'tags', 'parentId']),
   agent: new Set(['type', 'title', 'description', 'deskId', 'serviceId', 'catalogItemId', 'impact', 'urgency', 'channel', 'fields', 'tags', 'parentId', 'requesterId', 'assigneeId', 'teamId', 'priority'])
 }
 export const WRITABLE_ON_UPDATE: Record<Exclude<TicketAccess, 'none'>, ReadonlySet<string>> = {
   requester: new Set(['title', 'description']),
+  viewer: new Set(),
   agent: new Set(['title', 'description', 'serviceId', 'impact', 'urgency', 'priority', 'assigneeId', 'teamId', 'parentId', 'channel', 'fields', 'tags'])
 }
 

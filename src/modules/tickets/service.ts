@@ -30,6 +30,8 @@ export interface TicketChange {
 }
 /** Other modules (service levels) react to ticket changes in the same transaction. */
 export type TicketObserver = (tx: Db, change: TicketChange) => Promise<void>
+/** Other modules (fulfilment) let callers see a ticket they neither requested nor work. */
+export type TicketViewerCheck = (tx: Db, ticketId: string, actor: Principal) => Promise<boolean>
 
 export interface CommandOptions { idempotency?: IdempotencyKey | undefined, expectedVersion?: number | undefined }
 
@@ -58,7 +60,10 @@ const cursorOf = (sort: SortKey[]) => (row: Ticket & { number: number }): unknow
  * sort-only `number` never reaches a client and needs no copy of the row to drop it. */
 const asTicket = (row: Ticket & { number: number }): Ticket => row
 
-export function createTicketService ({ db, clock, workflows, catalog }: { db: Db, clock: Clock, workflows: WorkflowStore, catalog: CatalogService }) {
+/** Starts a catalogue request's fulfilment plan (approval, then tasks) in the creating transaction. */
+export type StartFulfilment = (tx: Db, ticket: Ticket, plan: CatalogRequest['plan'], actor: Principal, now: Date) => Promise<void>
+
+export function createTicketService ({ db, clock, workflows, catalog, startFulfilment }: { db: Db, clock: Clock, workflows: WorkflowStore, catalog: CatalogService, startFulfilment: StartFulfilment }) {
   // Desk ids and keys never change, so a desk once read is cached for the process.
   const desks = new Map<string, DeskRow>()
   async function deskOf (tx: Db, idOrKey: string) {
@@ -69,12 +74,14 @@ export function createTicketService ({ db, clock, workflows, catalog }: { db: Db
     return row
   }
 
+  const viewerChecks: TicketViewerCheck[] = []
   /** Loads a ticket the caller may see, or answers 404 as if it did not exist. */
   async function load (tx: Db, actor: Principal, idOrKey: string, forUpdate = false): Promise<{ row: repo.TicketRow, access: Exclude<TicketAccess, 'none'> }> {
     const row = forUpdate ? await repo.findTicketForUpdate(tx, idOrKey) : await repo.findTicket(tx, idOrKey)
     if (row === undefined) throw ticketNotFound(idOrKey)
     let access = accessTo(actor, row, false)
     if (access === 'none') access = accessTo(actor, row, await repo.isParticipant(tx, row.id, actor.userId))
+    for (const check of viewerChecks) if (access === 'none' && await check(tx, row.id, actor)) access = 'viewer'
     if (access === 'none') throw ticketNotFound(idOrKey)
     return { row, access }
   }
@@ -108,6 +115,7 @@ export function createTicketService ({ db, clock, workflows, catalog }: { db: Db
     load,
     insertEvent,
     observe (observer: TicketObserver) { observers.push(observer) },
+    admitViewers (check: TicketViewerCheck) { viewerChecks.push(check) },
 
     async create (actor: Principal, input: CreateTicket, options: CommandOptions = {}): Promise<CommandResult<Ticket>> {
       const now = clock.now()
@@ -172,7 +180,10 @@ export function createTicketService ({ db, clock, workflows, catalog }: { db: Db
         })
         const ticket = toTicket(row)
         await insertEvent(tx, row.id, 'ticket.created', actor, now, { after: ticket })
-        return ticket
+        if (request === undefined || (request.plan.approval.type === 'none' && request.plan.tasks.length === 0)) return ticket
+        // The plan may move the ticket (awaiting approval, or to work with its tasks): answer its state after that.
+        await startFulfilment(tx, ticket, request.plan, actor, now)
+        return toTicket((await repo.findTicket(tx, row.id))!)
       })
     },
 
