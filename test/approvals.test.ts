@@ -175,3 +175,19 @@ t.test('agents ask for an approval on any request or change; bad requests change
   t.equal(badDecision.statusCode, 400)
   t.equal((await h.request(ann.token, { method: 'GET', url: '/v1/approvals/not-an-id' })).statusCode, 404)
 })
+
+t.test('a ticket leaving awaiting_approval another way cancels its pending approval; moved on by an agent, its tasks start', async (t) => {
+  const cancelled = await requestWithPlan(h, w.requester, { approval: { type: 'users', userIds: [ann.id] }, tasks: laptopTasks(w.teams.itServiceDesk), autoResolve: true })
+  await h.request(w.agentHR.token, { method: 'POST', url: `/v1/tickets/${cancelled.id}/transitions`, payload: { to: 'cancelled' } })
+  const [gone] = await approvalsOf(w.requester.token, cancelled.id)
+  t.match(gone, { state: 'cancelled', decidedAt: String })
+  t.match((await decide(ann.token, gone.id, 'approve')).json(), { status: 409, code: 'APPROVAL_CLOSED' })
+  t.same((await h.request(ann.token, { method: 'GET', url: '/v1/approvals?state=pending&approver=me' })).json().data.filter((a: { ticketId: string }) => a.ticketId === cancelled.id), [])
+  t.same(await tasksOf(w.requester.token, cancelled.id), [])
+
+  const overridden = await requestWithPlan(h, w.requester, { approval: { type: 'users', userIds: [ann.id] }, tasks: laptopTasks(w.teams.itServiceDesk), autoResolve: true })
+  await h.request(w.agentHR.token, { method: 'POST', url: `/v1/tickets/${overridden.id}/transitions`, payload: { to: 'in_progress' } })
+  t.match(await approvalsOf(w.requester.token, overridden.id), [{ state: 'cancelled' }])
+  t.match(await tasksOf(w.requester.token, overridden.id), [{ status: 'open' }])
+  t.ok((await eventTypes(h, w.requester.token, overridden.id)).includes('approval.cancelled'))
+})

@@ -20,7 +20,7 @@ export const rejectOnOf = (policy: ApprovingPolicy): RejectOn => policy.rejectOn
  * rejected once the approvers still undecided cannot bring it to `required` any more (so with
  * `rejectOn: 'all'` an "any of" policy is rejected only when every approver rejected).
  */
-export function approvalOutcome (decisions: ReadonlyArray<Decision | null>, required: number, rejectOn: RejectOn): ApprovalState {
+export function approvalOutcome (decisions: ReadonlyArray<Decision | null>, required: number, rejectOn: RejectOn): Exclude<ApprovalState, 'cancelled'> {
   const approvals = decisions.filter(d => d === 'approve').length
   const rejections = decisions.filter(d => d === 'reject').length
   const undecided = decisions.length - approvals - rejections

@@ -48,6 +48,13 @@ export async function updateApprovalState (db: Db, id: string, state: string, de
   await db.update(approvals).set({ state, decidedAt }).where(eq(approvals.id, id))
 }
 
+/** Cancels the ticket's pending approval, if any; returns its id. */
+export async function cancelPendingApproval (db: Db, ticketId: string, now: Date) {
+  const [row] = await db.update(approvals).set({ state: 'cancelled', decidedAt: now })
+    .where(and(eq(approvals.ticketId, ticketId), eq(approvals.state, 'pending'))).returning({ id: approvals.id })
+  return row?.id
+}
+
 export async function recordDecision (db: Db, approvalId: string, userId: string, decision: string, comment: string | null, now: Date) {
   const rows = await db.update(approvalApprovers).set({ decision, comment, decidedAt: now })
     .where(and(eq(approvalApprovers.approvalId, approvalId), eq(approvalApprovers.userId, userId), isNull(approvalApprovers.decision)))

@@ -47,7 +47,8 @@ export const FulfilmentPlanSchema = Type.Object({
 }, { additionalProperties: false, title: 'FulfilmentPlan' })
 export type FulfilmentPlan = Static<typeof FulfilmentPlanSchema>
 
-export const APPROVAL_STATES = ['pending', 'approved', 'rejected'] as const
+/** `cancelled`: the ticket left awaiting_approval by another way (cancelled, or moved on by an agent) before the approval ended. */
+export const APPROVAL_STATES = ['pending', 'approved', 'rejected', 'cancelled'] as const
 export type ApprovalState = typeof APPROVAL_STATES[number]
 export const DECISIONS = ['approve', 'reject'] as const
 export type Decision = typeof DECISIONS[number]

@@ -8,7 +8,7 @@ import type { Ticket } from '../tickets/schema.js'
 import type { TicketService } from '../tickets/service.js'
 import type { WorkflowStore } from '../workflows/store.js'
 import { createApprovalService } from './approvals.js'
-import { firstMoveInto } from './moves.js'
+import { AWAITING_APPROVAL, firstMoveInto } from './moves.js'
 import { createTicketMover } from './mover.js'
 import * as repo from './repository.js'
 import { FulfilmentPlanSchema, type FulfilmentPlan } from './schema.js'
@@ -29,6 +29,18 @@ export function createFulfilmentService ({ db, clock, tickets, workflows }: { db
   // of their desk's teams, as viewers: what a requester sees, internal notes never.
   tickets.admitViewers(async (tx, ticketId, actor) =>
     await repo.isApproverOfTicket(tx, ticketId, actor.userId) || (isAgent(actor) && await repo.hasTaskOnDesks(tx, ticketId, actor.deskIds)))
+
+  // A ticket leaving awaiting_approval other than by its approval's end (cancelled, or moved on
+  // by an agent) cancels the pending approval; moved on into work, its planned tasks start.
+  tickets.observe(async (tx, change) => {
+    if (change.type !== 'ticket.status_changed' || change.before?.status !== AWAITING_APPROVAL || change.after?.status === AWAITING_APPROVAL) return
+    const approvalId = await repo.cancelPendingApproval(tx, change.ticketId, change.at)
+    if (approvalId === undefined) return
+    await tickets.insertEvent(tx, change.ticketId, 'approval.cancelled', change.actor, change.at, { after: { approvalId, reason: `ticket moved to ${String(change.after?.status)}` } })
+    if (change.after?.statusCategory === 'open') {
+      await tasks.startPlanned(tx, await ticketRepo.findTicketForUpdate(tx, change.ticketId) as ticketRepo.TicketRow, change.actor, change.at)
+    }
+  })
 
   return {
     approvals,
