@@ -10,18 +10,3 @@ export function withNextLink<T> (request: FastifyRequest, reply: FastifyReply, p
   }
   return page
 }
-
-/**
- * The page as JSON text when every item already has its JSON text (`jsonOf`), else undefined.
- * Writes what the page's response schema would: `data`, `nextCursor`, then `total` if counted.
- */
-export function pageJson<T extends object> (page: Page<T>, jsonOf: (item: T) => string | undefined): string | undefined {
-  const items = new Array<string>(page.data.length)
-  for (let i = 0; i < items.length; i++) {
-    const json = jsonOf(page.data[i]!)
-    if (json === undefined) return undefined
-    items[i] = json
-  }
-  const total = page.total === undefined ? '' : `,"total":${JSON.stringify(page.total)}`
-  return `{"data":[${items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}${total}}`
-}

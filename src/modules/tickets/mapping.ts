@@ -35,23 +35,6 @@ export function toTicket (row: TicketRow): Ticket {
   }
 }
 
-/** The JSON text a ticket was read from, for tickets that serialize to exactly that text. */
-const jsonOfTicket = new WeakMap<Ticket, string>()
-
-/**
- * A ticket from the JSON text PostgreSQL built for it (`row_to_json`). The text is remembered
- * with the ticket only when writing the ticket would give that same text: with empty custom
- * fields, since PostgreSQL writes non-empty `jsonb` with spaces and in its own number forms.
- */
-export function ticketFromJson (json: string): Ticket {
-  const ticket = JSON.parse(json) as Ticket
-  if (Object.keys(ticket.fields).length === 0) jsonOfTicket.set(ticket, json)
-  return ticket
-}
-
-/** The JSON text a ticket from `ticketFromJson` was read from, if it can be sent as it is. */
-export const ticketJsonOf = (ticket: Ticket): string | undefined => jsonOfTicket.get(ticket)
-
 export const toComment = (row: CommentRow): Comment => ({
   id: row.id, ticketId: row.ticketId, authorId: row.authorId, body: row.body, visibility: row.visibility as Comment['visibility'], createdAt: row.createdAt.toISOString()
 })

@@ -1,11 +1,10 @@
 import { and, asc, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm'
-import { PgDialect, type PgColumn } from 'drizzle-orm/pg-core'
+import type { PgColumn } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import { comments, desks, ticketEvents, ticketLinks, ticketParticipants, tickets } from '../../db/schema.js'
 import { isUuid } from '../../shared/ids.js'
 import { deskSequenceName } from '../desks/repository.js'
 import type { FilterNode, SortKey } from './filter.js'
-import { ticketFromJson } from './mapping.js'
 import type { Ticket } from './schema.js'
 
 export type TicketRow = typeof tickets.$inferSelect
@@ -245,12 +244,11 @@ function whereOf (query: Omit<TicketQuery, 'sort' | 'limit' | 'after'>): SQL | u
 const isoText = (column: PgColumn) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
 /**
- * A listed ticket as one JSON text built by PostgreSQL: `row_to_json` writes compact JSON with
- * the keys in the order given, strings escaped as JSON.stringify escapes them and timestamps as
- * ISO text, so the row is parsed once (JSON.parse) instead of column by column, and a REST page
- * can send the text as it came (see ticketFromJson). The keys and their order mirror `toTicket` and TicketSchema.
+ * A page of tickets read straight into the response shape: timestamps come back as ISO text
+ * and columns under their API names, so a page of rows is not mapped cell by cell and each
+ * timestamp is not turned into a Date and back. The field list mirrors `toTicket`.
  */
-const ticketJsonSql = sql`(select row_to_json(v)::text from (select ${sql.join([
+const ticketViewColumns = sql.join([
   sql`${tickets.id} as "id"`, sql`${tickets.key} as "key"`, sql`${tickets.type} as "type"`, sql`${tickets.title} as "title"`,
   sql`${tickets.description} as "description"`, sql`${tickets.deskId} as "deskId"`, sql`${tickets.serviceId} as "serviceId"`,
   sql`${tickets.catalogItemId} as "catalogItemId"`, sql`${tickets.requesterId} as "requesterId"`, sql`${tickets.assigneeId} as "assigneeId"`,
@@ -260,23 +258,16 @@ const ticketJsonSql = sql`(select row_to_json(v)::text from (select ${sql.join([
   sql`${tickets.resolution} as "resolution"`, sql`${tickets.fields} as "fields"`, sql`${tickets.tags} as "tags"`,
   sql`${isoText(tickets.createdAt)} as "createdAt"`, sql`${isoText(tickets.updatedAt)} as "updatedAt"`,
   sql`${isoText(tickets.resolvedAt)} as "resolvedAt"`, sql`${isoText(tickets.closedAt)} as "closedAt"`,
-  sql`${tickets.version} as "version"`
-], sql`, `)}) v)`
-// The list's select list never changes: render it to SQL text once instead of on every request.
-let ticketViewColumns: SQL | undefined
-const viewColumns = () => {
-  ticketViewColumns ??= sql.raw(new PgDialect({ casing: 'snake_case' }).sqlToQuery(sql`${tickets.number} as "number", ${ticketJsonSql} as "json"`).sql)
-  return ticketViewColumns
-}
+  sql`${tickets.version} as "version"`, sql`${tickets.number} as "number"`
+], sql`, `)
 
 /** One page (plus one row to know whether another follows), each row a Ticket plus its `number`. */
 export async function listTicketViews (db: Db, query: TicketQuery): Promise<Array<Ticket & { number: number }>> {
   const keys = [...query.sort.map(k => ({ column: sortColumn(k.field), descending: k.descending })), { column: tickets.id, descending: query.sort[query.sort.length - 1]!.descending }]
   const order = sql.join(keys.map(k => sql`${k.column} ${sql.raw(k.descending ? 'desc' : 'asc')}`), sql`, `)
   const where = and(whereOf(query), query.after === undefined ? undefined : afterCondition(query.sort, query.after))
-  const result = await db.execute(sql`select ${viewColumns()} from ${tickets} where ${where ?? sql`true`} order by ${order} limit ${query.limit + 1}`)
-  const rows = (result as unknown as { rows: Array<{ number: number, json: string }> }).rows
-  return rows.map(({ number, json }) => Object.assign(ticketFromJson(json), { number }))
+  const result = await db.execute(sql`select ${ticketViewColumns} from ${tickets} where ${where ?? sql`true`} order by ${order} limit ${query.limit + 1}`)
+  return (result as unknown as { rows: Array<Ticket & { number: number }> }).rows
 }
 
 export async function countTickets (db: Db, query: Omit<TicketQuery, 'sort' | 'limit' | 'after'>) {

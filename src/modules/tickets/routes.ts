@@ -3,16 +3,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
 import { principalOf } from '../../http/auth.js'
 import { etagOf, expectedVersionOf, idempotencyOf } from '../../http/idempotency.js'
-import { pageJson, withNextLink } from '../../http/lists.js'
+import { withNextLink } from '../../http/lists.js'
 import { errorResponses, IdParams, ListQuerySchema, PageOf } from '../../http/schemas.js'
 import { parseShape, shapeTickets } from '../../http/shape.js'
-import type { Page } from '../../shared/pagination.js'
 import type { CommandResult } from '../idempotency/run.js'
 import {
   AvailableTransitionSchema, CommentSchema, CreateCommentSchema, CreateTicketSchema, EventSchema, GetTicketQuerySchema,
   ListTicketsQuerySchema, TicketSchema, TransitionRequestSchema, UpdateTicketSchema, type Ticket
 } from './schema.js'
-import { ticketJsonOf } from './mapping.js'
 import { listRequestFromQuery } from './service.js'
 
 const TicketParams = IdParams('ticketId')
@@ -42,15 +40,6 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const shape = parseShape(request.query)
     const page = await tickets.list(principalOf(request), listRequestFromQuery(request.query))
-    if (shape.fields === undefined && shape.expand.length === 0) {
-      // Unshaped pages go out as the JSON text PostgreSQL built for each row (see ticketFromJson).
-      const json = pageJson(page, ticketJsonOf)
-      if (json !== undefined) {
-        withNextLink(request, reply, page)
-        // The text is what the route's Ticket page serializer would write; the type provider cannot know.
-        return reply.type('application/json; charset=utf-8').send(json as unknown as Page<Ticket>)
-      }
-    }
     if (shape.fields !== undefined) reply.serializer(JSON.stringify)
     return withNextLink(request, reply, { ...page, data: await shapeTickets(app.services, page.data, shape) as Ticket[] })
   })
