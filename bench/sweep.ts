@@ -228,7 +228,8 @@ async function main () {
   process.stdout.write([
     `Docket sweep bench: ${seeded.clocks} open clocks (${seeded.indexed} in the sweep index) on ${seeded.tickets} tickets, PostgreSQL ${String(version?.server_version)}, ${cpus().length} CPUs, Node ${process.version}`,
     '', line(header), widths.map(w => '-'.repeat(w)).join('  '), ...body.map(line), '',
-    `${worst < TARGET_MS ? 'PASS' : 'MISS'}  the sweep's query finds due clocks among ${seeded.clocks} open ones in under ${TARGET_MS} ms (p99): worst p99 ${worst.toFixed(2)} ms from the client, ${worstInside.toFixed(2)} ms inside PostgreSQL`,
+    `${worstInside < TARGET_MS ? 'PASS' : 'MISS'}  inside PostgreSQL, the sweep's query finds due clocks among ${seeded.clocks} open ones in under ${TARGET_MS} ms (p99): worst p99 ${worstInside.toFixed(2)} ms`,
+    `${worst < TARGET_MS ? 'PASS' : 'MISS'}  from the client (round trip, row mapping, this machine's scheduling included), under ${TARGET_MS} ms (p99): worst p99 ${worst.toFixed(2)} ms`,
     '', `Plan with ${results[results.length - 1]?.due ?? 0} due:`, ...(results[results.length - 1]?.plan ?? []).map(l => `  ${l}`), ''
   ].join('\n'))
   const dir = new URL('./results/', import.meta.url)
