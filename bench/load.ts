@@ -18,6 +18,8 @@ export interface LoadJob {
 
 export interface LoadResult {
   requests: number
+  /** Requests sent during the warm-up before the timed run (for per-request CPU accounting). */
+  warmupRequests: number
   ok: number
   non2xx: number
   errors: number
@@ -32,7 +34,7 @@ export interface LoadResult {
 const percentile = (sorted: Float64Array, p: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)]!
 
-async function fire (job: LoadJob, seconds: number): Promise<LoadResult> {
+async function fire (job: LoadJob, seconds: number): Promise<Omit<LoadResult, 'warmupRequests'>> {
   const target = new URL(job.url)
   const template = (target.pathname + target.search).replace('%7B%7D', '{}')
   const pick = job.pick
@@ -86,8 +88,8 @@ async function fire (job: LoadJob, seconds: number): Promise<LoadResult> {
 
 /** Warms up (JIT, pool connections, caches), then measures for `duration` seconds. */
 export async function runJob (job: LoadJob): Promise<LoadResult> {
-  if (job.warmup > 0) await fire(job, job.warmup)
-  return fire(job, job.duration)
+  const warmup = job.warmup > 0 ? await fire(job, job.warmup) : undefined
+  return { ...await fire(job, job.duration), warmupRequests: warmup?.requests ?? 0 }
 }
 
 if (process.send !== undefined) {

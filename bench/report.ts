@@ -6,6 +6,8 @@ export interface Row {
   connections: number
   round: number
   result: LoadResult
+  /** CPU time of the bench process (where the servers run) per request sent, in microseconds. */
+  cpuUsPerRequest: number
   /** For a product scenario: the baseline run just before it, and req/s as a share of that run's. */
   baseline?: string
   ratio?: number
@@ -22,6 +24,10 @@ export interface Summary {
   p50: number
   p99: number
   ratio: number
+  /** Server CPU µs per request: the product's, its baseline's, and their ratio (medians). */
+  cpuUs: number
+  baselineCpuUs: number
+  cpuRatio: number
   failed: number
 }
 
@@ -56,6 +62,9 @@ export function summarize (rows: Row[]): Summary[] {
       p50: median(pairs.map(p => p.product.result.p50)),
       p99: median(pairs.map(p => p.product.result.p99)),
       ratio: median(pairs.map(p => p.product.ratio ?? 0)),
+      cpuUs: median(pairs.map(p => p.product.cpuUsPerRequest)),
+      baselineCpuUs: median(pairs.map(p => p.base.cpuUsPerRequest)),
+      cpuRatio: median(pairs.map(p => p.product.cpuUsPerRequest / p.base.cpuUsPerRequest)),
       failed: pairs.reduce((n, p) => n + failures(p.product.result) + failures(p.base.result), 0)
     }
   })
@@ -94,7 +103,7 @@ function table (header: string[], body: string[][]): string {
 /** Every timed run in the order it ran; baselines in parentheses, each product naming the one before it. */
 export function formatRows (rows: Row[]): string {
   return table(
-    ['run', 'round', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'vs baseline', 'failed'],
+    ['run', 'round', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'cpu µs/req', 'vs baseline', 'failed'],
     rows.map(r => [
       r.kind === 'baseline' ? `  (${r.scenario})` : r.scenario,
       String(r.round),
@@ -102,6 +111,7 @@ export function formatRows (rows: Row[]): string {
       String(r.result.rps),
       r.result.p50.toFixed(2),
       r.result.p99.toFixed(2),
+      r.cpuUsPerRequest.toFixed(0),
       r.ratio === undefined ? '' : `${percent(r.ratio)} of ${r.baseline ?? ''}`,
       String(failures(r.result))
     ])
@@ -110,8 +120,9 @@ export function formatRows (rows: Row[]): string {
 
 export function formatSummaries (summaries: Summary[]): string {
   return table(
-    ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'baseline', 'baseline req/s', 'ratio'],
-    summaries.map(s => [s.scenario, String(s.connections), String(s.rps), s.p50.toFixed(2), s.p99.toFixed(2), s.baseline, String(s.baselineRps), percent(s.ratio)])
+    ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'baseline', 'baseline req/s', 'ratio', 'cpu µs/req', 'baseline cpu', 'cpu ×'],
+    summaries.map(s => [s.scenario, String(s.connections), String(s.rps), s.p50.toFixed(2), s.p99.toFixed(2), s.baseline, String(s.baselineRps), percent(s.ratio),
+      s.cpuUs.toFixed(0), s.baselineCpuUs.toFixed(0), s.cpuRatio.toFixed(2)])
   )
 }
 

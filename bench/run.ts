@@ -93,6 +93,19 @@ function startLoadGenerator (): { run: (job: LoadJob) => Promise<LoadResult> } {
   }
 }
 
+/**
+ * Runs a load job and charges this process's CPU time (user + system) to the requests it sent,
+ * warm-up included. Every server measured lives in this process and only one is under load at a
+ * time, so this is the server's CPU per request: unlike req/s, it barely moves when other work
+ * competes for the cores (it leaves out PostgreSQL's and the load generator's share).
+ */
+async function measured (run: () => Promise<LoadResult>): Promise<{ result: LoadResult, cpuUsPerRequest: number }> {
+  const before = process.cpuUsage()
+  const result = await run()
+  const used = process.cpuUsage(before)
+  return { result, cpuUsPerRequest: (used.user + used.system) / Math.max(1, result.requests + result.warmupRequests) }
+}
+
 async function main () {
   const startedAt = new Date()
   let serverUrl = process.env.DATABASE_URL
@@ -165,10 +178,10 @@ async function main () {
     for (const connections of options.connections) {
       for (let round = 1; round <= options.rounds; round++) {
         say(`${scenario.baseline} then ${scenario.name} at ${connections} connection(s), round ${round} of ${options.rounds}`)
-        const base = await load.run({ ...baselineJobs[scenario.baseline], connections, ...timing })
-        rows.push({ scenario: scenario.baseline, kind: 'baseline', connections, round, result: base })
-        const result = await load.run({ ...scenario.job, connections, ...timing })
-        rows.push({ scenario: scenario.name, kind: 'product', connections, round, result, baseline: scenario.baseline, ratio: result.rps / base.rps })
+        const base = await measured(() => load.run({ ...baselineJobs[scenario.baseline], connections, ...timing }))
+        rows.push({ scenario: scenario.baseline, kind: 'baseline', connections, round, ...base })
+        const product = await measured(() => load.run({ ...scenario.job, connections, ...timing }))
+        rows.push({ scenario: scenario.name, kind: 'product', connections, round, ...product, baseline: scenario.baseline, ratio: product.result.rps / base.result.rps })
       }
     }
   }

@@ -1,5 +1,5 @@
 import { and, asc, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm'
-import type { PgColumn } from 'drizzle-orm/pg-core'
+import { PgDialect, type PgColumn } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import { comments, desks, ticketEvents, ticketLinks, ticketParticipants, tickets } from '../../db/schema.js'
 import { isUuid } from '../../shared/ids.js'
@@ -260,13 +260,25 @@ const ticketViewColumns = sql.join([
   sql`${isoText(tickets.resolvedAt)} as "resolvedAt"`, sql`${isoText(tickets.closedAt)} as "closedAt"`,
   sql`${tickets.version} as "version"`, sql`${tickets.number} as "number"`
 ], sql`, `)
+// The select list never changes: render it to SQL text once instead of on every request
+// (they were most of drizzle's query building, ~8 % of a list request's CPU in a profile).
+let renderedViewColumns: SQL | undefined
+const viewColumns = () => {
+  if (renderedViewColumns === undefined) {
+    const { sql: text, params } = new PgDialect({ casing: 'snake_case' }).sqlToQuery(ticketViewColumns)
+    /* c8 ignore next - a guard for whoever adds a bound value to the column list */
+    if (params.length > 0) throw new Error('the ticket view columns must not bind values')
+    renderedViewColumns = sql.raw(text)
+  }
+  return renderedViewColumns
+}
 
 /** One page (plus one row to know whether another follows), each row a Ticket plus its `number`. */
 export async function listTicketViews (db: Db, query: TicketQuery): Promise<Array<Ticket & { number: number }>> {
   const keys = [...query.sort.map(k => ({ column: sortColumn(k.field), descending: k.descending })), { column: tickets.id, descending: query.sort[query.sort.length - 1]!.descending }]
   const order = sql.join(keys.map(k => sql`${k.column} ${sql.raw(k.descending ? 'desc' : 'asc')}`), sql`, `)
   const where = and(whereOf(query), query.after === undefined ? undefined : afterCondition(query.sort, query.after))
-  const result = await db.execute(sql`select ${ticketViewColumns} from ${tickets} where ${where ?? sql`true`} order by ${order} limit ${query.limit + 1}`)
+  const result = await db.execute(sql`select ${viewColumns()} from ${tickets} where ${where ?? sql`true`} order by ${order} limit ${query.limit + 1}`)
   return (result as unknown as { rows: Array<Ticket & { number: number }> }).rows
 }
 
