@@ -84,6 +84,13 @@ export function checkTargets (summaries: Summary[]): Target[] {
   }
   throughput('create', 0.5, 'the insert baseline')
   throughput('get', 0.6, 'SELECT 1')
+  for (const s of summaries.filter(s => s.scenario === 'catalog')) {
+    targets.push({
+      name: `catalog browse (1 000 services, 5 000 items, as a requester) p99 < 30 ms at ${s.connections} connection${s.connections === 1 ? '' : 's'}`,
+      passed: s.p99 < 30 && s.failed === 0,
+      detail: `p99 ${s.p99.toFixed(1)} ms`
+    })
+  }
   for (const s of summaries.filter(s => s.scenario === 'list' || s.scenario === 'search')) {
     targets.push({
       name: `${s.scenario} p99 < 25 ms at ${s.connections} connection${s.connections === 1 ? '' : 's'}`,

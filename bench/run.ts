@@ -14,7 +14,8 @@ import { explainLists, formatPlans, type Plan } from './explain.js'
 import type { LoadJob, LoadResult } from './load.js'
 import { startCluster } from './postgres.js'
 import { checkTargets, formatRows, formatSummaries, formatTargets, summarize, type Row } from './report.js'
-import { COMMENT_WORDS, DESCRIPTION_WORDS, RARE_WORDS, seed, TITLE_SUBJECTS } from './seed.js'
+import { COMMENT_WORDS, DESCRIPTION_WORDS, RARE_WORDS, seed, signToken, TITLE_SUBJECTS } from './seed.js'
+import { seedCatalog } from './catalog-seed.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -23,7 +24,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '1,8' },
     rounds: { type: 'string', default: '1' },
-    only: { type: 'string', default: 'get,list,search,create' },
+    only: { type: 'string', default: 'get,list,search,catalog,create' },
     explain: { type: 'boolean', default: false }
   }
 })
@@ -40,8 +41,9 @@ const options = {
   rounds: positive('rounds', flags.rounds),
   only: flags.only.split(',').map(s => s.trim())
 }
-const unknown = options.only.filter(name => !['get', 'list', 'search', 'create'].includes(name))
-if (unknown.length > 0) throw new Error(`--only takes get, list, search, create; not ${unknown.join(', ')}`)
+const SCENARIOS = ['get', 'list', 'search', 'catalog', 'create']
+const unknown = options.only.filter(name => !SCENARIOS.includes(name))
+if (unknown.length > 0) throw new Error(`--only takes ${SCENARIOS.join(', ')}; not ${unknown.join(', ')}`)
 const say = (text: string) => process.stderr.write(`${text}\n`)
 
 // Two words of each kind (title, description, comment, rare) and one that matches nothing:
@@ -139,6 +141,10 @@ async function main () {
   say(`seeding ${options.tickets} tickets`)
   const seeded = await seed({ appUrl, databaseUrl, secret, tickets: options.tickets })
   say(`seeded ${seeded.tickets} tickets and ${seeded.comments} comments in ${seeded.seconds.toFixed(1)} s`)
+  const catalog = await seedCatalog(databaseUrl, seeded.deskId, seeded.teamId)
+  say(`seeded ${catalog.services} services and ${catalog.items} catalogue items`)
+  // Browsing is measured as a requester the eligibility rules apply to.
+  const requesterToken = await signToken(secret, 'bench-requester', ['requester'], { department: 'Sales', location: 'Berlin' })
 
   // Plans of the seeded state, which is what the read scenarios see (create runs last).
   let plans: Plan[] = []
@@ -164,6 +170,7 @@ async function main () {
     { name: 'get', baseline: 'select1', job: { url: `${appUrl}/v1/tickets/IT-{}`, method: 'GET', headers: auth, pick: { max: seeded.tickets } } },
     { name: 'list', baseline: 'select1', job: { url: `${appUrl}/v1/tickets?status=new&priority=p2&limit=50`, method: 'GET', headers: auth } },
     { name: 'search', baseline: 'select1', job: { url: `${appUrl}/v1/tickets?q={}&limit=50`, method: 'GET', headers: auth, pick: { values: SEARCH_WORDS } } },
+    { name: 'catalog', baseline: 'select1', job: { url: `${appUrl}/v1/catalog`, method: 'GET', headers: { authorization: `Bearer ${requesterToken}` } } },
     // Last: the tickets it opens would otherwise be the newest rows every later list and search walks past.
     { name: 'create', baseline: 'insert', job: { url: `${appUrl}/v1/tickets`, method: 'POST', headers: { ...auth, ...json }, body: createBody } }
   ]

@@ -34,8 +34,8 @@ export const RARE_WORDS = ['zeppelin', 'quasar', 'obsidian', 'marzipan', 'tundra
 export const COMMENT_WORDS = ['rebooted', 'escalated', 'reinstalled', 'replaced', 'reset', 'patched', 'waiting', 'confirmed']
 
 /** A real HS256 token, as an identity provider would issue it. */
-export async function signToken (secret: string, sub: string, roles: string[]): Promise<string> {
-  return new SignJWT({ roles, name: sub, email: `${sub}@example.com` })
+export async function signToken (secret: string, sub: string, roles: string[], claims: Record<string, string> = {}): Promise<string> {
+  return new SignJWT({ roles, name: sub, email: `${sub}@example.com`, ...claims })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
     .setIssuedAt()

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib'
 import t from 'tap'
 import { buildTestApp, tokenFor } from './helper.js'
 import { seedWorld, type Person } from './world.js'
@@ -211,6 +212,9 @@ t.test('browsing: desks → categories → services → items the caller may req
   const etag = tagged.headers.etag as string
   const again = await h.request(w.requester.token, { method: 'GET', url: '/v1/catalog', headers: { 'if-none-match': etag } })
   t.equal(again.statusCode, 304, 'an unchanged catalogue answers 304 to its ETag')
+  const zipped = await h.request(w.requester.token, { method: 'GET', url: '/v1/catalog', headers: { 'accept-encoding': 'gzip, br' } })
+  t.equal(zipped.headers['content-encoding'], 'gzip')
+  t.same(JSON.parse(gunzipSync(zipped.rawPayload).toString()), tagged.json(), 'the gzipped catalogue is the same catalogue')
   t.not((await get(sales.token, '/v1/catalog')).headers.etag, etag, 'another profile sees another catalogue')
   await h.request(w.admin.token, { method: 'PATCH', url: `/v1/services/${laptops.id}`, payload: { help: 'Call 556' } })
   const changed = await h.request(w.requester.token, { method: 'GET', url: '/v1/catalog', headers: { 'if-none-match': etag } })

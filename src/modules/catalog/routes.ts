@@ -116,10 +116,12 @@ export const browseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Ref(CatalogSchema), 304: Type.Null({ description: 'Not modified: the ETag sent in If-None-Match is current' }), ...errorResponses }
     }
   }, async (request, reply) => {
-    const { json, etag } = await catalog.browseJson(principalOf(request), request.query)
-    reply.header('etag', etag).header('cache-control', 'private, no-cache')
+    const { json, gzip, etag } = await catalog.browseJson(principalOf(request), request.query)
+    reply.header('etag', etag).header('cache-control', 'private, no-cache').header('vary', 'accept-encoding')
     if (request.headers['if-none-match'] === etag) return reply.code(304).send(null)
-    // Already JSON text: sent as it is, not serialized again.
-    return reply.type('application/json; charset=utf-8').send(json as never)
+    // Rendered once per catalogue revision and caller profile: sent as it is, never serialized again.
+    reply.type('application/json; charset=utf-8')
+    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').send(gzip as never)
+    return reply.send(json as never)
   })
 }

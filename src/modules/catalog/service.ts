@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
 import type { Db } from '../../db/client.js'
 import type { Clock } from '../../shared/clock.js'
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../shared/errors.js'
@@ -67,6 +68,9 @@ export function toItem (row: repo.ItemWithForm, actor: Principal): CatalogItem {
   }
 }
 
+/** A catalogue as sent: UTF-8 JSON, the same gzipped, and its entity tag. */
+export interface RenderedCatalog { json: Buffer, gzip: Buffer, etag: string }
+
 /** What a ticket created from a catalogue item takes from it. */
 export interface CatalogRequest {
   deskId: string
@@ -114,7 +118,7 @@ export function createCatalogService ({ db, clock, calendars }: { db: Db, clock:
     await repo.bumpRevision(db)
     return result
   }
-  const rendered = new Map<string, { revision: string, json: string, etag: string }>()
+  const rendered = new Map<string, RenderedCatalog & { revision: string }>()
   async function currentOffer (): Promise<Offer> {
     const revision = await repo.offerRevision(db)
     if (offer?.revision !== revision) offer = compileOffer(await repo.loadOffer(db), revision)
@@ -398,13 +402,13 @@ export function createCatalogService ({ db, clock, calendars }: { db: Db, clock:
      * The same as JSON text with an entity tag. People with the same roles, memberships and
      * attributes see the same catalogue, so the text is cached per revision and profile.
      */
-    async browseJson (actor: Principal, query: { q?: string | undefined, deskId?: string | undefined }): Promise<{ json: string, etag: string }> {
+    async browseJson (actor: Principal, query: { q?: string | undefined, deskId?: string | undefined }): Promise<RenderedCatalog> {
       const current = await currentOffer()
       const key = JSON.stringify([actor.role, actor.roles, actor.teamIds, actor.deskIds, actor.organizationId, actor.department, actor.location, query.q ?? '', query.deskId ?? ''])
       let cached = rendered.get(key)
       if (cached === undefined || cached.revision !== current.revision) {
-        const json = JSON.stringify(browseOffer(current, actor, query))
-        cached = { revision: current.revision, json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"` }
+        const json = Buffer.from(JSON.stringify(browseOffer(current, actor, query)))
+        cached = { revision: current.revision, json, gzip: gzipSync(json), etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"` }
         if (rendered.size >= RENDERED_MAX) rendered.delete(rendered.keys().next().value!)
         rendered.set(key, cached)
       }
