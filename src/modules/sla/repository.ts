@@ -2,6 +2,7 @@ import { asc, desc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { slaClocks, slaPolicies, slaPolicyVersions } from '../../db/schema.js'
 import { isUuid } from '../../shared/ids.js'
+import type { ClockIndexColumns } from './clock-index.js'
 
 export type PolicyRow = typeof slaPolicies.$inferSelect
 
@@ -58,7 +59,7 @@ export async function findClocks (db: Db, ticketIds: readonly string[]) {
     .orderBy(asc(slaClocks.createdAt), asc(slaClocks.kind), asc(slaClocks.metric), asc(slaClocks.id))
 }
 
-export async function updateClock (db: Db, id: string, patch: { state: unknown, nextDueAt: Date | null, goalMinutes?: unknown, updatedAt: Date }) {
+export async function updateClock (db: Db, id: string, patch: ClockIndexColumns & { state: unknown, goalMinutes?: unknown, updatedAt: Date }) {
   await db.update(slaClocks).set(patch).where(eq(slaClocks.id, id))
 }
 

@@ -48,14 +48,14 @@ export function listRequestFromQuery (query: ListTicketsQuery): TicketListReques
   return { filter, text: query.q, sort: parseSort(query.sort), limit: query.limit ?? 50, cursor: query.cursor, includeTotal: query.includeTotal }
 }
 
-const cursorOf = (sort: SortKey[]) => (row: Ticket & { number: number }): unknown[] => [
+const cursorOf = (sort: SortKey[]) => (row: repo.ListedTicket): unknown[] => [
   ...sort.map(k => k.field === 'key' ? row.number : row[k.field]),
   row.id
 ]
 
 /** Listed rows go out as they are: serializers write only a Ticket's own fields, so the
- * sort-only `number` never reaches a client and needs no copy of the row to drop it. */
-const asTicket = (row: Ticket & { number: number }): Ticket => row
+ * sort-only `number` and `slaDueAt` never reach a client and need no copy of the row to drop them. */
+const asTicket = (row: repo.ListedTicket): Ticket => row
 
 export function createTicketService ({ db, clock, workflows }: { db: Db, clock: Clock, workflows: WorkflowStore }) {
   // Desk ids and keys never change, so a desk once read is cached for the process.
@@ -172,7 +172,7 @@ export function createTicketService ({ db, clock, workflows }: { db: Db, clock: 
     async list (actor: Principal, request: TicketListRequest): Promise<Page<Ticket>> {
       const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor, request.sort.length + 1)
       const visibility = { all: isAdmin(actor), userId: actor.userId, deskIds: actor.deskIds }
-      const query = { visibility, filter: request.filter, text: request.text, sort: request.sort, limit: request.limit, after }
+      const query = { visibility, now: clock.now(), filter: request.filter, text: request.text, sort: request.sort, limit: request.limit, after }
       const rows = await repo.listTicketViews(db, query)
       const page: Page<Ticket> = toPage(rows, request.limit, cursorOf(request.sort), asTicket)
       if (request.includeTotal === true) page.total = await repo.countTickets(db, query)
