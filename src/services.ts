@@ -10,6 +10,8 @@ import { createUserService } from './modules/users/service.js'
 import { createSlaService } from './modules/sla/service.js'
 import { createCalendarCache } from './modules/sla/calendar-cache.js'
 import { createClockService } from './modules/sla/clocks.js'
+import { createSlaRecalculation } from './modules/sla/recalculate.js'
+import { createComplianceReport } from './modules/sla/compliance.js'
 import { createWorkflowStore } from './modules/workflows/store.js'
 
 /** The one service layer both REST and GraphQL call. */
@@ -25,7 +27,9 @@ export function createServices ({ db, clock }: { db: Db, clock: Clock }) {
   const slaCalendars = createCalendarCache()
   const sla = createSlaService({ db, clock, calendars: slaCalendars })
   const clocks = createClockService({ db, clock, calendars: slaCalendars, tickets })
+  const slaRecalculation = createSlaRecalculation({ db, clock, calendars: slaCalendars })
+  const slaReports = createComplianceReport({ db })
   tickets.observe(clocks.onTicketChange)
-  return { users, calendars, desks, tickets, conversation, attachments, apiKeys, sla, clocks, workflows }
+  return { users, calendars, desks, tickets, conversation, attachments, apiKeys, sla, clocks, slaRecalculation, slaReports, workflows }
 }
 export type Services = ReturnType<typeof createServices>
