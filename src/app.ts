@@ -24,7 +24,7 @@ import { meRoutes, organizationRoutes, userRoutes } from './modules/users/routes
 import apiKeyRoutes from './modules/api-keys/routes.js'
 import calendarRoutes from './modules/calendars/routes.js'
 import { CalendarSchema } from './modules/calendars/schema.js'
-import { slaPolicyRoutes, slaRoutes, ticketSlaRoutes } from './modules/sla/routes.js'
+import { slaPolicyRoutes, slaReportRoutes, slaRoutes, ticketSlaRoutes } from './modules/sla/routes.js'
 import { SlaClockSchema, SlaPolicySchema } from './modules/sla/schema.js'
 import attachmentRoutes, { AttachmentSchema } from './modules/attachments/routes.js'
 import { ensureDefaultWorkflows } from './modules/workflows/store.js'
@@ -119,6 +119,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(calendarRoutes, { prefix: '/calendars' })
     await v1.register(slaPolicyRoutes, { prefix: '/sla-policies' })
     await v1.register(slaRoutes, { prefix: '/sla' })
+    await v1.register(slaReportRoutes, { prefix: '/reports' })
     await v1.register(ticketSlaRoutes, { prefix: '/tickets' })
     await v1.register(serviceRoutes, { prefix: '/services' })
     await v1.register(catalogItemRoutes, { prefix: '/catalog-items' })

@@ -11,6 +11,8 @@ import { createSlaService } from './modules/sla/service.js'
 import { createCalendarCache } from './modules/sla/calendar-cache.js'
 import { createClockService } from './modules/sla/clocks.js'
 import { createCatalogService } from './modules/catalog/service.js'
+import { createSlaRecalculation } from './modules/sla/recalculate.js'
+import { createComplianceReport } from './modules/sla/compliance.js'
 import { createWorkflowStore } from './modules/workflows/store.js'
 import { createFulfilmentService } from './modules/fulfilment/service.js'
 
@@ -29,8 +31,10 @@ export function createServices ({ db, clock }: { db: Db, clock: Clock }) {
   const slaCalendars = createCalendarCache()
   const sla = createSlaService({ db, clock, calendars: slaCalendars })
   const clocks = createClockService({ db, clock, calendars: slaCalendars, tickets })
+  const slaRecalculation = createSlaRecalculation({ db, clock, calendars: slaCalendars })
+  const slaReports = createComplianceReport({ db })
   tickets.observe(clocks.onTicketChange)
   const fulfilment = createFulfilmentService({ db, clock, tickets, workflows })
-  return { users, calendars, desks, catalog, tickets, conversation, attachments, apiKeys, sla, clocks, workflows, fulfilment }
+  return { users, calendars, desks, catalog, tickets, conversation, attachments, apiKeys, sla, clocks, slaRecalculation, slaReports, workflows, fulfilment }
 }
 export type Services = ReturnType<typeof createServices>

@@ -240,11 +240,19 @@ export const slaClocks = pgTable('sla_clocks', {
   warnAt: integer().array().notNull(),
   state: jsonb().notNull(),
   nextDueAt: timestamp({ withTimezone: true, precision: 3 }),
+  // Filter and sort instants (modules/sla/clock-index.ts): the due instant of a running clock,
+  // the breach instant (breached when before now), the first warning instant (at risk from then).
+  dueAt: timestamp({ withTimezone: true, precision: 3 }),
+  breachAt: timestamp({ withTimezone: true, precision: 3 }),
+  atRiskAt: timestamp({ withTimezone: true, precision: 3 }),
   createdAt: createdAt(),
   updatedAt: createdAt()
 }, (t) => [
   uniqueIndex('sla_clocks_ticket_policy_key').on(t.ticketId, t.policyId),
-  index('sla_clocks_next_due_idx').on(t.nextDueAt).where(sql`next_due_at is not null`)
+  index('sla_clocks_next_due_idx').on(t.nextDueAt).where(sql`next_due_at is not null`),
+  index('sla_clocks_breach_idx').on(t.breachAt, t.ticketId).where(sql`breach_at is not null`),
+  index('sla_clocks_at_risk_idx').on(t.atRiskAt, t.ticketId).where(sql`at_risk_at is not null`),
+  index('sla_clocks_ticket_due_idx').on(t.ticketId, t.dueAt).where(sql`due_at is not null`)
 ])
 
 /** Drawn on every catalogue write, so any instance can tell whether its browsing cache is current. */

@@ -1,9 +1,10 @@
 import { ValidationError } from '../shared/errors.js'
 import type { Services } from '../services.js'
+import type { Principal } from '../shared/principal.js'
 import type { Ticket } from '../modules/tickets/schema.js'
 import { TicketSchema } from '../modules/tickets/schema.js'
 
-const EXPANDABLE = ['requester', 'assignee', 'team'] as const
+const EXPANDABLE = ['requester', 'assignee', 'team', 'sla'] as const
 type Expandable = typeof EXPANDABLE[number]
 const TICKET_FIELDS = Object.keys(TicketSchema.properties).filter(k => !(EXPANDABLE as readonly string[]).includes(k))
 
@@ -22,10 +23,21 @@ export function parseShape (query: { fields?: string | undefined, expand?: strin
   return { fields, expand: expand as Expandable[] }
 }
 
+/** A single ticket carries its clocks unless `fields=` leaves them out. */
+export function withSla (shape: Shape): Shape {
+  if (shape.expand.includes('sla') || (shape.fields !== undefined && !shape.fields.includes('sla'))) return shape
+  return { ...shape, expand: [...shape.expand, 'sla'] }
+}
+
 /** Inlines related objects with one batched lookup per relation, then narrows to `fields`. */
-export async function shapeTickets (services: Services, tickets: Ticket[], shape: Shape): Promise<Array<Partial<Ticket>>> {
+export async function shapeTickets (services: Services, actor: Principal, tickets: Ticket[], shape: Shape): Promise<Array<Partial<Ticket>>> {
   let out: Ticket[] = tickets
-  if (shape.expand.length > 0) {
+  if (shape.expand.includes('sla')) {
+    // One query for the clocks of the whole page (plus one per distinct calendar), never one per ticket.
+    const clocks = await services.clocks.views(actor, tickets)
+    out = out.map(t => ({ ...t, sla: clocks.get(t.id) ?? [] }))
+  }
+  if (shape.expand.some(e => e !== 'sla')) {
     const userIds = new Set<string>()
     const teamIds = new Set<string>()
     for (const t of tickets) {
@@ -36,7 +48,7 @@ export async function shapeTickets (services: Services, tickets: Ticket[], shape
     const [users, teams] = await Promise.all([services.users.findMany([...userIds]), services.desks.findTeams([...teamIds])])
     const userById = new Map(users.map(u => [u.id, u]))
     const teamById = new Map(teams.map(t => [t.id, t]))
-    out = tickets.map(t => ({
+    out = out.map(t => ({
       ...t,
       ...(shape.expand.includes('requester') ? { requester: userById.get(t.requesterId) } : {}),
       ...(shape.expand.includes('assignee') ? { assignee: t.assigneeId === null ? null : userById.get(t.assigneeId) ?? null } : {}),

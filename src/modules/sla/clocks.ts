@@ -12,10 +12,11 @@ import type { TicketChange, TicketService } from '../tickets/service.js'
 import type { CalendarCache } from './calendar-cache.js'
 import type { CompiledCalendar } from './business-time.js'
 import {
-  cancelClock, dueEvents, isClockOpen, markFired, nextDueInstant, openPause, pauseClock, restartClock, resumeClock,
+  cancelClock, dueEvents, isClockOpen, markFired, openPause, pauseClock, restartClock, resumeClock,
   retargetClock, startClock, stopClock, viewClock, type ClockState, type ClockView
 } from './clock.js'
 import { applicablePolicies, type PolicyDefinition } from './policy.js'
+import { indexColumns as indexed } from './clock-index.js'
 import * as repo from './repository.js'
 
 const MS_PER_MINUTE = 60_000
@@ -24,12 +25,6 @@ const CANCELLING = new Set(['cancelled', 'rejected'])
 const ENDED = new Set(['resolved', 'closed'])
 
 export type TicketClockView = ClockView & { id: string }
-
-/** The sweep index entry for a clock: when its next warning or breach falls due, if ever. */
-const nextDueAt = (state: ClockState, calendar: CompiledCalendar, warnAt: readonly number[]) => {
-  const next = nextDueInstant(state, calendar, warnAt)
-  return next === null ? null : new Date(next)
-}
 
 /**
  * Ticket clocks: attached when a ticket is opened, moved by its status, priority and replies in
@@ -40,7 +35,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
   async function save (tx: Db, row: repo.ClockRow, state: ClockState, now: Date, goalMinutes?: unknown) {
     if (state === row.state) return
     const { calendar } = await calendars(tx, state.calendarId)
-    await repo.updateClock(tx, row.id, { state, nextDueAt: nextDueAt(state, calendar, row.warnAt), updatedAt: now, ...(goalMinutes !== undefined ? { goalMinutes } : {}) })
+    await repo.updateClock(tx, row.id, { state, ...indexed(state, calendar, row.warnAt), updatedAt: now, ...(goalMinutes !== undefined ? { goalMinutes } : {}) })
   }
 
   /** Timeline events for the clock's own changes (paused, resumed, met); actor is the system. */
@@ -68,7 +63,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       const desk = policy.calendarSource === 'desk' ? await findDesk(tx, ticket.deskId) : undefined
       const { calendar, calendarId } = await calendars(tx, policy.calendarSource === 'desk' ? desk?.calendarId ?? null : policy.calendarId)
       const state = startClock({ policyId: policy.row.id, policyVersion: policy.row.version, kind: policy.kind, metric: policy.metric, goalMs: policy.goalMinutes[ticket.priority] * MS_PER_MINUTE, calendarId }, calendar, at)
-      rows.push({ ticketId: change.ticketId, policyId: policy.row.id, kind: policy.kind, metric: policy.metric, goalMinutes: policy.goalMinutes, pauseOn: policy.pauseOn, warnAt: policy.warnAt, state, nextDueAt: nextDueAt(state, calendar, policy.warnAt), createdAt: change.at, updatedAt: change.at })
+      rows.push({ ticketId: change.ticketId, policyId: policy.row.id, kind: policy.kind, metric: policy.metric, goalMinutes: policy.goalMinutes, pauseOn: policy.pauseOn, warnAt: policy.warnAt, state, ...indexed(state, calendar, policy.warnAt), createdAt: change.at, updatedAt: change.at })
     }
     await repo.insertClocks(tx, rows)
   }
@@ -185,10 +180,13 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       const now = clock.now().getTime()
       const internalOn = new Set(visible.filter(t => worksDesk(actor, t.deskId)).map(t => t.id))
       const byTicket = new Map<string, TicketClockView[]>()
+      // Each distinct calendar is read once per call, so a page costs the same however long it is.
+      const calendarOf = new Map<string | null, Promise<{ calendar: CompiledCalendar }>>()
       for (const row of await repo.findClocks(db, visible.map(t => t.id))) {
         if (row.kind !== 'sla' && !internalOn.has(row.ticketId)) continue
         const state = row.state as ClockState
-        const { calendar } = await calendars(db, state.calendarId)
+        if (!calendarOf.has(state.calendarId)) calendarOf.set(state.calendarId, calendars(db, state.calendarId))
+        const { calendar } = await calendarOf.get(state.calendarId)!
         const list = byTicket.get(row.ticketId) ?? []
         list.push({ id: row.id, ...viewClock(state, calendar, now) })
         byTicket.set(row.ticketId, list)
@@ -205,7 +203,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
           const { calendar } = await calendars(tx, (row.state as ClockState).calendarId)
           const fired = await fire(tx, row, row.state as ClockState, calendar, now.getTime())
           // Nothing fired but the index said due (a moved goal): refresh the index entry.
-          if (fired === row.state) await repo.updateClock(tx, row.id, { state: row.state, nextDueAt: nextDueAt(fired, calendar, row.warnAt), updatedAt: now })
+          if (fired === row.state) await repo.updateClock(tx, row.id, { state: row.state, ...indexed(fired, calendar, row.warnAt), updatedAt: now })
         }
         return due.length
       })

@@ -1,7 +1,8 @@
-import { asc, desc, eq, inArray, lte, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { slaClocks, slaPolicies, slaPolicyVersions } from '../../db/schema.js'
+import { slaClocks, slaPolicies, slaPolicyVersions, ticketEvents } from '../../db/schema.js'
 import { isUuid } from '../../shared/ids.js'
+import type { ClockIndexColumns } from './clock-index.js'
 
 export type PolicyRow = typeof slaPolicies.$inferSelect
 
@@ -58,7 +59,7 @@ export async function findClocks (db: Db, ticketIds: readonly string[]) {
     .orderBy(asc(slaClocks.createdAt), asc(slaClocks.kind), asc(slaClocks.metric), asc(slaClocks.id))
 }
 
-export async function updateClock (db: Db, id: string, patch: { state: unknown, nextDueAt: Date | null, goalMinutes?: unknown, updatedAt: Date }) {
+export async function updateClock (db: Db, id: string, patch: ClockIndexColumns & { state: unknown, goalMinutes?: unknown, pauseOn?: string[], warnAt?: number[], updatedAt: Date }) {
   await db.update(slaClocks).set(patch).where(eq(slaClocks.id, id))
 }
 
@@ -68,4 +69,63 @@ export async function updateClock (db: Db, id: string, patch: { state: unknown, 
  */
 export async function claimDueClocks (db: Db, now: Date, limit: number) {
   return db.select().from(slaClocks).where(lte(slaClocks.nextDueAt, now)).orderBy(asc(slaClocks.nextDueAt)).limit(limit).for('update', { skipLocked: true })
+}
+
+/** Clocks whose current cycle is still open, optionally of some tickets or policies, by ticket. */
+export async function findOpenClocks (db: Db, filter: { ticketIds?: readonly string[] | undefined, policyIds?: readonly string[] | undefined }, limit: number) {
+  return db.select().from(slaClocks).where(and(
+    sql`${slaClocks.state}->>'stoppedAt' is null and ${slaClocks.state}->>'cancelledAt' is null`,
+    filter.ticketIds === undefined ? undefined : inArray(slaClocks.ticketId, [...filter.ticketIds]),
+    filter.policyIds === undefined ? undefined : inArray(slaClocks.policyId, [...filter.policyIds])
+  )).orderBy(asc(slaClocks.ticketId), asc(slaClocks.id)).limit(limit)
+}
+
+/** A ticket's whole timeline, oldest first. */
+export async function listTimeline (db: Db, ticketId: string) {
+  return db.select({ type: ticketEvents.type, actorId: ticketEvents.actorId, before: ticketEvents.before, after: ticketEvents.after, occurredAt: ticketEvents.occurredAt })
+    .from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(asc(ticketEvents.id))
+}
+
+export const COMPLIANCE_GROUPS = ['policy', 'service', 'team', 'priority', 'desk'] as const
+export type ComplianceGroup = typeof COMPLIANCE_GROUPS[number]
+
+/**
+ * Met and breached counts of the clock cycles that ended in [from, to), per group: the completed
+ * cycles kept in each clock's state and the current cycle when it has stopped (its verdict is the
+ * breach instant stored when it stopped). Cancelled cycles never count. `deskIds` limits the
+ * tickets (undefined: all).
+ */
+export async function complianceCounts (db: Db, range: { from: Date, to: Date }, groupBy: ComplianceGroup, deskIds: readonly string[] | undefined) {
+  const key = {
+    policy: sql`cycles.policy_id::text`,
+    service: sql`t.service_id::text`,
+    team: sql`t.team_id::text`,
+    priority: sql`t.priority`,
+    desk: sql`t.desk_id::text`
+  }[groupBy]
+  const label = {
+    policy: sql`(select p.definition->>'name' from sla_policies p where p.id = cycles.policy_id)`,
+    service: sql`null::text`,
+    team: sql`(select tm.name from teams tm where tm.id = t.team_id)`,
+    priority: sql`t.priority`,
+    desk: sql`(select d.key from desks d where d.id = t.desk_id)`
+  }[groupBy]
+  const visible = deskIds === undefined ? sql`true` : deskIds.length === 0 ? sql`false` : sql`t.desk_id in (${sql.join(deskIds.map(id => sql`${id}::uuid`), sql`, `)})`
+  const result = await db.execute(sql`
+    with cycles as (
+      select c.ticket_id, c.policy_id, (c.state->>'stoppedAt')::bigint as ended_at, c.breach_at is not null as breached
+        from sla_clocks c
+       where c.state->>'stoppedAt' is not null and c.state->>'cancelledAt' is null
+      union all
+      select c.ticket_id, c.policy_id, (cc->>'stoppedAt')::bigint, cc->>'result' = 'breached'
+        from sla_clocks c cross join lateral jsonb_array_elements(c.state->'completedCycles') cc
+       where cc->>'result' in ('met', 'breached')
+    )
+    select ${key} as "key", min(${label}) as "label",
+           (count(*) filter (where not cycles.breached))::int as "met",
+           (count(*) filter (where cycles.breached))::int as "breached"
+      from cycles join tickets t on t.id = cycles.ticket_id
+     where cycles.ended_at >= ${range.from.getTime()} and cycles.ended_at < ${range.to.getTime()} and ${visible}
+     group by 1 order by 1 nulls last`)
+  return (result as unknown as { rows: Array<{ key: string | null, label: string | null, met: number, breached: number }> }).rows
 }

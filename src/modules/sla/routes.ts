@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principalOf } from '../../http/auth.js'
 import { errorResponses, IdParams } from '../../http/schemas.js'
-import { ClockExplanationSchema, CreateSlaPolicySchema, SimulateRequestSchema, SlaClockSchema, SimulateResponseSchema, SlaPolicySchema, SlaPolicyVersionSchema, UpdateSlaPolicySchema } from './schema.js'
+import { ClockExplanationSchema, ComplianceQuerySchema, ComplianceReportSchema, CreateSlaPolicySchema, RecalculateRequestSchema, RecalculateResponseSchema, SimulateRequestSchema, SlaClockSchema, SimulateResponseSchema, SlaPolicySchema, SlaPolicyVersionSchema, UpdateSlaPolicySchema } from './schema.js'
 
 export const slaPolicyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { sla } = app.services
@@ -28,6 +28,24 @@ export const slaRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/simulate', {
     schema: { tags: ['sla'], operationId: 'simulateSla', summary: 'Which policies a hypothetical ticket gets, and when each falls due (agents)', body: SimulateRequestSchema, response: { 200: SimulateResponseSchema, ...errorResponses } }
   }, async (request) => app.services.sla.simulate(principalOf(request), request.body))
+
+  app.post('/recalculate', {
+    schema: {
+      tags: ['sla'],
+      operationId: 'recalculateSla',
+      summary: 'Recompute open clocks after a policy or calendar change (admin)',
+      description: 'Replays the current cycle of each open clock (of the given tickets and policies; at most 1000 per call) over the ticket\'s timeline ' +
+        'under its policy\'s current version and calendar: the goal follows the priority at each instant, pauses follow the statuses under the current ' +
+        'pauseOn. The clock keeps its cycle start, completed cycles and the warnings and breach it already fired this cycle; it keeps its policy ' +
+        'even if that would no longer apply. dryRun answers the diff per clock and changes nothing; otherwise each ticket is updated in its own ' +
+        'transaction and its timeline gets one sla.recalculated event per changed clock (internal for OLA and UC clocks). Agents whose reply stopped a ' +
+        'response clock are recognised by their current desk membership. GET …/sla reads calendars live, while the instants kept for list filters, ' +
+        'sorting and the breach sweep are computed when a clock changes: after a calendar change they follow once this runs, and before.dueAt of a ' +
+        'running clock is that stored instant.',
+      body: RecalculateRequestSchema,
+      response: { 200: RecalculateResponseSchema, ...errorResponses }
+    }
+  }, async (request) => app.services.slaRecalculation.recalculate(principalOf(request), request.body))
 }
 
 export const ticketSlaRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -44,4 +62,20 @@ export const ticketSlaRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ClockExplanationSchema, ...errorResponses }
     }
   }, async (request) => app.services.clocks.explain(principalOf(request), request.params.ticketId, request.params.clockId))
+}
+
+export const slaReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/sla-compliance', {
+    schema: {
+      tags: ['sla'],
+      operationId: 'slaCompliance',
+      summary: 'Met and breached clock cycles that ended in [from, to), per group (agents: their desks\' tickets; admins: all)',
+      description: 'Counts every clock cycle (SLA, OLA and UC; completed cycles of reopened tickets too) that stopped at or after from and before to; ' +
+        'cancelled cycles and cycles still open do not count. A cycle is breached when it stopped after its breach instant, as recorded when it stopped. ' +
+        'Groups by the clock\'s policy or the ticket\'s current service, team, priority or desk; percentageMet is floored to two decimals. ' +
+        'Requesters are refused (403).',
+      querystring: ComplianceQuerySchema,
+      response: { 200: ComplianceReportSchema, ...errorResponses }
+    }
+  }, async (request) => app.services.slaReports.compliance(principalOf(request), request.query))
 }

@@ -162,3 +162,63 @@ export const ClockExplanationSchema = Type.Object({
     pauseReason: Type.Optional(Type.String({ description: 'For pause spans: why the clock was paused, e.g. status:pending' }))
   }))
 })
+
+export const RecalculateRequestSchema = Type.Object({
+  dryRun: Type.Optional(Type.Boolean({ default: false, description: 'Answer the diff and change nothing' })),
+  ticketIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 500, uniqueItems: true, description: 'Only these tickets\' clocks (default: every ticket)' })),
+  policyIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 100, uniqueItems: true, description: 'Only clocks of these policies (default: every policy)' }))
+}, { additionalProperties: false })
+export type RecalculateRequest = Static<typeof RecalculateRequestSchema>
+
+const ClockFiguresSchema = Type.Object({
+  dueAt: Nullable(Timestamp),
+  state: SlaClockSchema.properties.state,
+  businessElapsedMs: Type.Integer(),
+  goalMs: Type.Integer(),
+  policyVersion: Type.Integer()
+}, { description: 'The clock as it reads at the request instant' })
+
+export const RecalculateResponseSchema = Type.Object({
+  dryRun: Type.Boolean(),
+  examined: Type.Integer({ description: 'Open clocks recomputed' }),
+  changed: Type.Integer({ description: 'Clocks whose figures, pauses or calendar differ after recomputing' }),
+  clocks: Type.Array(Type.Object({
+    clockId: Uuid,
+    ticketId: Uuid,
+    ticketKey: Type.String(),
+    policyId: Uuid,
+    kind: definitionFields.kind,
+    metric: definitionFields.metric,
+    changed: Type.Boolean(),
+    before: ClockFiguresSchema,
+    after: ClockFiguresSchema
+  }))
+})
+export type RecalculateResponse = Static<typeof RecalculateResponseSchema>
+
+export const ComplianceQuerySchema = Type.Object({
+  from: Timestamp,
+  to: Timestamp,
+  groupBy: StringEnum(['policy', 'service', 'team', 'priority', 'desk'] as const, { description: 'team, service and priority are the ticket\'s current ones' })
+}, { additionalProperties: false })
+export type ComplianceQuery = Static<typeof ComplianceQuerySchema>
+
+const ComplianceCountsSchema = {
+  met: Type.Integer(),
+  breached: Type.Integer(),
+  total: Type.Integer(),
+  percentageMet: Nullable(Type.Number({ description: 'met / total in percent, floored to two decimals; null when no cycle ended' }))
+}
+
+export const ComplianceReportSchema = Type.Object({
+  from: Timestamp,
+  to: Timestamp,
+  groupBy: ComplianceQuerySchema.properties.groupBy,
+  groups: Type.Array(Type.Object({
+    key: Nullable(Type.String({ description: 'The policy, service, team or desk id, or the priority; null for tickets without a service or team' })),
+    label: Nullable(Type.String({ description: 'Policy name, team name, desk key or priority' })),
+    ...ComplianceCountsSchema
+  })),
+  totals: Type.Object(ComplianceCountsSchema)
+})
+export type ComplianceReport = Static<typeof ComplianceReportSchema>

@@ -11,6 +11,14 @@ export type FilterNode =
   | { kind: 'and' | 'or', nodes: FilterNode[] }
   | { kind: 'cmp', field: FilterField, op: FilterOp, values: string[] }
 
+/**
+ * Service-level states a ticket list filters by, at the instant of the request, over the clocks
+ * the caller may see: `breached` when the current cycle of any clock reads breached (running or
+ * paused past its due instant, or stopped late); `at_risk` when any running or paused clock of the
+ * current cycle has counted its policy's first warning threshold and is not breached.
+ */
+export const SLA_STATES = ['breached', 'at_risk'] as const
+
 type FieldKind = 'enum' | 'text' | 'ref' | 'time' | 'tag'
 interface FieldSpec { kind: FieldKind, values?: readonly string[], ordered?: boolean, special?: readonly string[] }
 
@@ -31,7 +39,8 @@ export const FILTER_FIELDS = {
   parentId: { kind: 'ref', special: ['none'] },
   tag: { kind: 'tag' },
   createdAt: { kind: 'time' },
-  updatedAt: { kind: 'time' }
+  updatedAt: { kind: 'time' },
+  slaState: { kind: 'enum', values: SLA_STATES }
 } as const satisfies Record<string, FieldSpec>
 export type FilterField = keyof typeof FILTER_FIELDS
 
@@ -68,7 +77,7 @@ export function filterFromParams (params: Partial<Record<string, string | undefi
   const listFields: Array<[string, FilterField]> = [
     ['status', 'status'], ['statusCategory', 'statusCategory'], ['type', 'type'], ['priority', 'priority'],
     ['deskId', 'deskId'], ['serviceId', 'serviceId'], ['assigneeId', 'assigneeId'], ['teamId', 'teamId'],
-    ['requesterId', 'requesterId'], ['tag', 'tag']
+    ['requesterId', 'requesterId'], ['tag', 'tag'], ['slaState', 'slaState']
   ]
   for (const [param, field] of listFields) {
     const raw = params[param]
@@ -110,7 +119,7 @@ export function filterFromRsql (text: string): FilterNode {
   return walk(ast)
 }
 
-export const SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'status', 'type', 'key'] as const
+export const SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'status', 'type', 'key', 'slaDueAt'] as const
 export type SortField = typeof SORT_FIELDS[number]
 export interface SortKey { field: SortField, descending: boolean }
 

@@ -1,8 +1,9 @@
 import { and, asc, eq, getTableColumns, inArray, or, sql, type SQL } from 'drizzle-orm'
 import { PgDialect, type PgColumn } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
-import { comments, desks, ticketEvents, ticketLinks, ticketParticipants, tickets } from '../../db/schema.js'
+import { comments, desks, slaClocks, ticketEvents, ticketLinks, ticketParticipants, tickets } from '../../db/schema.js'
 import { isUuid } from '../../shared/ids.js'
+import { AppError } from '../../shared/errors.js'
 import { deskSequenceName } from '../desks/repository.js'
 import type { FilterNode, SortKey } from './filter.js'
 import type { Ticket } from './schema.js'
@@ -170,13 +171,43 @@ const compare = (column: SQL | PgColumn, op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 
   return sql`${column} ${sql.raw(symbol)} ${value}`
 }
 
-function compileNode (node: FilterNode, userId: string): SQL {
+/** Clocks the caller may see on a ticket: customer SLA clocks, and all of them on desks they work. */
+function clockVisibleTo (v: Visibility): SQL {
+  if (v.all) return sql`true`
+  return v.deskIds.length === 0 ? sql`${slaClocks.kind} = 'sla'` : sql`(${slaClocks.kind} = 'sla' or ${inArray(tickets.deskId, [...v.deskIds])})`
+}
+
+/**
+ * A ticket in a service-level state at `now` (see SLA_STATES in filter.ts), through the partial
+ * indexes on the clocks' breach and first-warning instants (modules/sla/clock-index.ts).
+ */
+function slaStateMatch (state: string, context: FilterContext): SQL {
+  const condition = state === 'breached'
+    ? sql`${slaClocks.breachAt} < ${context.now}`
+    : sql`${slaClocks.atRiskAt} <= ${context.now} and (${slaClocks.breachAt} is null or ${slaClocks.breachAt} >= ${context.now})`
+  return sql`exists (select 1 from ${slaClocks} where ${slaClocks.ticketId} = ${tickets.id} and ${condition} and ${clockVisibleTo(context.visibility)})`
+}
+
+/** The nearest due instant among the running clocks the caller may see, as epoch ms; tickets without one sort last. */
+function slaDueAtKey (context: FilterContext, descending: boolean): SQL {
+  const last = descending ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER
+  return sql`coalesce((select (extract(epoch from min(${slaClocks.dueAt})) * 1000)::bigint from ${slaClocks} where ${slaClocks.ticketId} = ${tickets.id} and ${slaClocks.dueAt} is not null and ${clockVisibleTo(context.visibility)}), ${sql.raw(String(last))}::bigint)`
+}
+
+interface FilterContext { visibility: Visibility, now: Date }
+
+function compileNode (node: FilterNode, context: FilterContext): SQL {
+  const userId = context.visibility.userId
   if (node.kind !== 'cmp') {
-    const parts = node.nodes.map(n => compileNode(n, userId))
+    const parts = node.nodes.map(n => compileNode(n, context))
     return sql`(${sql.join(parts, sql.raw(node.kind === 'and' ? ' and ' : ' or '))})`
   }
   const negate = node.op === 'ne' || node.op === 'out'
   const setOp = node.op === 'in' || node.op === 'out' || node.op === 'eq' || node.op === 'ne'
+  if (node.field === 'slaState') {
+    const match = sql`(${sql.join(node.values.map(v => slaStateMatch(v, context)), sql` or `)})`
+    return negate ? sql`not ${match}` : match
+  }
   if (node.field === 'tag') {
     const match = sql`${tickets.tags} && ${sql.param(node.values)}::text[]`
     return negate ? sql`not (${match})` : match
@@ -204,6 +235,8 @@ function compileNode (node: FilterNode, userId: string): SQL {
 
 export interface TicketQuery {
   visibility: Visibility
+  /** The request instant: service-level states are read as they stand then. */
+  now: Date
   filter: FilterNode[]
   text?: string | undefined
   sort: SortKey[]
@@ -211,13 +244,23 @@ export interface TicketQuery {
   after?: unknown[] | undefined
 }
 
-const sortColumn = (field: SortKey['field']): SQL | PgColumn => field === 'key' ? tickets.number : columnOf[field]
+const sortColumn = (key: SortKey, context: FilterContext): SQL | PgColumn =>
+  key.field === 'key' ? tickets.number : key.field === 'slaDueAt' ? slaDueAtKey(context, key.descending) : columnOf[key.field]
 
 /** Keyset condition: rows strictly after `after` in the order of `sort` then id. */
-function afterCondition (sort: SortKey[], after: unknown[]): SQL {
-  const keys = [...sort.map(k => ({ column: sortColumn(k.field), descending: k.descending, time: k.field === 'createdAt' || k.field === 'updatedAt' })),
-    { column: tickets.id as PgColumn, descending: sort[sort.length - 1]!.descending, time: false }]
-  const value = (i: number) => keys[i]!.time ? new Date(after[i] as string) : after[i]
+function afterCondition (sort: SortKey[], after: unknown[], context: FilterContext): SQL {
+  const keys = [...sort.map(k => ({ column: sortColumn(k, context), descending: k.descending, field: k.field as string })),
+    { column: tickets.id as PgColumn, descending: sort[sort.length - 1]!.descending, field: 'id' }]
+  const value = (i: number): unknown => {
+    const field = keys[i]!.field
+    if (field === 'createdAt' || field === 'updatedAt') return new Date(after[i] as string)
+    // Checked here, since a cursor is client input: a bigint literal that is not one is a 500.
+    if (field === 'slaDueAt') {
+      if (!/^-?\d{1,16}$/.test(String(after[i]))) throw new AppError('INVALID_CURSOR', 'The cursor does not belong to this list or sort order')
+      return sql`${String(after[i])}::bigint`
+    }
+    return after[i]
+  }
   const branches = keys.map((k, i) => and(
     ...keys.slice(0, i).map((p, j) => compare(p.column, 'eq', value(j))),
     compare(k.column, k.descending ? 'lt' : 'gt', value(i))
@@ -226,7 +269,7 @@ function afterCondition (sort: SortKey[], after: unknown[]): SQL {
 }
 
 function whereOf (query: Omit<TicketQuery, 'sort' | 'limit' | 'after'>): SQL | undefined {
-  const parts: Array<SQL | undefined> = [visibleTo(query.visibility), ...query.filter.map(n => compileNode(n, query.visibility.userId))]
+  const parts: Array<SQL | undefined> = [visibleTo(query.visibility), ...query.filter.map(n => compileNode(n, query))]
   if (query.text !== undefined) {
     // Title, description and comment words all live on the ticket row, so this is an OR over
     // GIN indexes of one table, which PostgreSQL combines into one bitmap scan.
@@ -274,13 +317,19 @@ const viewColumns = () => {
 }
 
 /** One page (plus one row to know whether another follows), each row a Ticket plus its `number`. */
-export async function listTicketViews (db: Db, query: TicketQuery): Promise<Array<Ticket & { number: number }>> {
-  const keys = [...query.sort.map(k => ({ column: sortColumn(k.field), descending: k.descending })), { column: tickets.id, descending: query.sort[query.sort.length - 1]!.descending }]
+export async function listTicketViews (db: Db, query: TicketQuery): Promise<Array<ListedTicket>> {
+  const keys = [...query.sort.map(k => ({ column: sortColumn(k, query), descending: k.descending })), { column: tickets.id, descending: query.sort[query.sort.length - 1]!.descending }]
   const order = sql.join(keys.map(k => sql`${k.column} ${sql.raw(k.descending ? 'desc' : 'asc')}`), sql`, `)
-  const where = and(whereOf(query), query.after === undefined ? undefined : afterCondition(query.sort, query.after))
-  const result = await db.execute(sql`select ${viewColumns()} from ${tickets} where ${where ?? sql`true`} order by ${order} limit ${query.limit + 1}`)
-  return (result as unknown as { rows: Array<Ticket & { number: number }> }).rows
+  const where = and(whereOf(query), query.after === undefined ? undefined : afterCondition(query.sort, query.after, query))
+  // The computed SLA sort key goes out as text so the cursor carries it exactly (bigint).
+  const slaKey = query.sort.find(k => k.field === 'slaDueAt')
+  const extra = slaKey === undefined ? sql`` : sql`, ${sortColumn(slaKey, query)}::text as "slaDueAt"`
+  const result = await db.execute(sql`select ${viewColumns()}${extra} from ${tickets} where ${where ?? sql`true`} order by ${order} limit ${query.limit + 1}`)
+  return (result as unknown as { rows: ListedTicket[] }).rows
 }
+
+/** A listed row: a Ticket plus the sort-only keys its cursor may need. */
+export type ListedTicket = Ticket & { number: number, slaDueAt?: string }
 
 export async function countTickets (db: Db, query: Omit<TicketQuery, 'sort' | 'limit' | 'after'>) {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(tickets).where(whereOf(query))

@@ -15,6 +15,7 @@ interface TicketFilterInput {
   teamId?: string[],
   requesterId?: string[],
   tag?: string[],
+  slaState?: string[],
   createdAfter?: string,
   createdBefore?: string
   updatedAfter?: string,
@@ -29,7 +30,7 @@ const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpper
 export function filterFromInput (input: TicketFilterInput | null | undefined): { filter: FilterNode[], text?: string } {
   if (input == null) return { filter: [] }
   const filter: FilterNode[] = []
-  const lists = ['status', 'statusCategory', 'type', 'priority', 'deskId', 'assigneeId', 'teamId', 'requesterId', 'tag'] as const
+  const lists = ['status', 'statusCategory', 'type', 'priority', 'deskId', 'assigneeId', 'teamId', 'requesterId', 'tag', 'slaState'] as const
   for (const field of lists) {
     const values = input[field]
     if (values != null) filter.push(comparison(field, 'in', values, `/filter/${field}`))

@@ -5,7 +5,7 @@ import { principalOf } from '../../http/auth.js'
 import { etagOf, expectedVersionOf, idempotencyOf } from '../../http/idempotency.js'
 import { withNextLink } from '../../http/lists.js'
 import { errorResponses, IdParams, ListQuerySchema, PageOf } from '../../http/schemas.js'
-import { parseShape, shapeTickets } from '../../http/shape.js'
+import { parseShape, shapeTickets, withSla } from '../../http/shape.js'
 import type { CommandResult } from '../idempotency/run.js'
 import {
   AvailableTransitionSchema, CommentSchema, CreateCommentSchema, CreateTicketSchema, EventSchema, GetTicketQuerySchema,
@@ -41,18 +41,17 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const shape = parseShape(request.query)
     const page = await tickets.list(principalOf(request), listRequestFromQuery(request.query))
     if (shape.fields !== undefined) reply.serializer(JSON.stringify)
-    return withNextLink(request, reply, { ...page, data: await shapeTickets(app.services, page.data, shape) as Ticket[] })
+    return withNextLink(request, reply, { ...page, data: await shapeTickets(app.services, principalOf(request), page.data, shape) as Ticket[] })
   })
 
   app.get('/:ticketId', {
     schema: { tags, summary: 'Read a ticket by id or key', params: TicketParams, querystring: GetTicketQuerySchema, response: { 200: Type.Ref(TicketSchema), ...errorResponses } }
   }, async (request, reply) => {
-    const shape = parseShape(request.query)
-    const ticket = await tickets.get(principalOf(request), request.params.ticketId)
-    // The common read has nothing to inline or narrow: skip the shaping step and its promise.
-    if (shape.fields === undefined && shape.expand.length === 0) return sendTicket(reply, ticket)
+    const shape = withSla(parseShape(request.query))
+    const actor = principalOf(request)
+    const ticket = await tickets.get(actor, request.params.ticketId)
     if (shape.fields !== undefined) reply.serializer(JSON.stringify)
-    const [shaped] = await shapeTickets(app.services, [ticket], shape)
+    const [shaped] = await shapeTickets(app.services, actor, [ticket], shape)
     reply.header('etag', etagOf(ticket.version))
     return shaped as Ticket
   })

@@ -4,6 +4,7 @@ import { RESOLUTIONS, STATUS_CATEGORIES, TICKET_TYPES } from '../workflows/defin
 import { LEVELS, PRIORITIES } from './priority.js'
 import { UserSchema } from '../users/schema.js'
 import { TeamSchema } from '../desks/schema.js'
+import type { ClockView } from '../sla/clock-view.js'
 
 const Enum = <T extends string>(values: readonly T[]) => StringEnum(values)
 
@@ -53,7 +54,10 @@ export const TicketSchema = Type.Object({
   version: Type.Integer({ minimum: 1, description: 'Rises with every change; send it back in If-Match' }),
   requester: Type.Optional(Type.Ref(UserSchema)),
   assignee: Type.Optional(Nullable(Type.Ref(UserSchema))),
-  team: Type.Optional(Nullable(Type.Ref(TeamSchema)))
+  team: Type.Optional(Nullable(Type.Ref(TeamSchema))),
+  sla: Type.Optional(Type.Array(Type.Unsafe<ClockView & { id: string }>(Type.Ref('SlaClock')), {
+    description: 'The service-level clocks the caller may see, exactly as GET /v1/tickets/{id}/sla lists them: always on a single ticket, on lists only with expand=sla'
+  }))
 }, { $id: 'Ticket' })
 export type Ticket = Static<typeof TicketSchema>
 
@@ -174,20 +178,21 @@ export const ListTicketsQuerySchema = Type.Object({
   teamId: CommaList('Team ids or `none`'),
   requesterId: CommaList('User ids or `me`'),
   tag: CommaList('Tickets carrying any of these tags'),
+  slaState: CommaList('breached, at_risk (either matches). Exact at the request instant, over the clocks you may see: breached = a clock whose current cycle reads breached (running or paused past its due instant, or stopped late); at_risk = a running or paused clock of the current cycle that has counted its policy\'s first warning threshold and is not breached (a policy without thresholds never puts a ticket at risk)'),
   createdAfter: Type.Optional(Timestamp),
   createdBefore: Type.Optional(Timestamp),
   updatedAfter: Type.Optional(Timestamp),
   updatedBefore: Type.Optional(Timestamp),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Full text over title, description and the comments you may see' })),
-  filter: Type.Optional(Type.String({ minLength: 1, maxLength: 4000, description: 'RSQL over the same fields, e.g. status=in=(new,in_progress);priority=le=p2' })),
-  sort: Type.Optional(Type.String({ maxLength: 200, description: 'Comma-separated; prefix - for descending. Fields: createdAt, updatedAt, priority, status, type, key. Default -createdAt' })),
+  filter: Type.Optional(Type.String({ minLength: 1, maxLength: 4000, description: 'RSQL over the same fields, e.g. status=in=(new,in_progress);priority=le=p2;slaState==at_risk' })),
+  sort: Type.Optional(Type.String({ maxLength: 200, description: 'Comma-separated; prefix - for descending. Fields: createdAt, updatedAt, priority, status, type, key, slaDueAt (the nearest dueAt among the running clocks you may see; tickets without one come last in either direction). Default -createdAt' })),
   fields: Type.Optional(Type.String({ maxLength: 1000, description: 'Comma-separated fields to return' })),
-  expand: Type.Optional(Type.String({ maxLength: 200, description: 'requester, assignee, team' })),
+  expand: Type.Optional(Type.String({ maxLength: 200, description: 'requester, assignee, team, sla (the clocks of the whole page, read in one query)' })),
   includeTotal: Type.Optional(Type.Boolean({ description: 'Also count every matching ticket' }))
 }, { additionalProperties: false })
 export type ListTicketsQuery = Static<typeof ListTicketsQuerySchema>
 
 export const GetTicketQuerySchema = Type.Object({
   fields: Type.Optional(Type.String({ maxLength: 1000 })),
-  expand: Type.Optional(Type.String({ maxLength: 200 }))
+  expand: Type.Optional(Type.String({ maxLength: 200, description: 'requester, assignee, team; sla is always included unless fields= leaves it out' }))
 }, { additionalProperties: false })

@@ -51,14 +51,14 @@ export function listRequestFromQuery (query: ListTicketsQuery): TicketListReques
   return { filter, text: query.q, sort: parseSort(query.sort), limit: query.limit ?? 50, cursor: query.cursor, includeTotal: query.includeTotal }
 }
 
-const cursorOf = (sort: SortKey[]) => (row: Ticket & { number: number }): unknown[] => [
+const cursorOf = (sort: SortKey[]) => (row: repo.ListedTicket): unknown[] => [
   ...sort.map(k => k.field === 'key' ? row.number : row[k.field]),
   row.id
 ]
 
 /** Listed rows go out as they are: serializers write only a Ticket's own fields, so the
- * sort-only `number` never reaches a client and needs no copy of the row to drop it. */
-const asTicket = (row: Ticket & { number: number }): Ticket => row
+ * sort-only `number` and `slaDueAt` never reach a client and need no copy of the row to drop them. */
+const asTicket = (row: repo.ListedTicket): Ticket => row
 
 /** Starts a catalogue request's fulfilment plan (approval, then tasks) in the creating transaction. */
 export type StartFulfilment = (tx: Db, ticket: Ticket, plan: CatalogRequest['plan'], actor: Principal, now: Date) => Promise<void>
@@ -194,7 +194,7 @@ export function createTicketService ({ db, clock, workflows, catalog, startFulfi
     async list (actor: Principal, request: TicketListRequest): Promise<Page<Ticket>> {
       const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor, request.sort.length + 1)
       const visibility = { all: isAdmin(actor), userId: actor.userId, deskIds: actor.deskIds }
-      const query = { visibility, filter: request.filter, text: request.text, sort: request.sort, limit: request.limit, after }
+      const query = { visibility, now: clock.now(), filter: request.filter, text: request.text, sort: request.sort, limit: request.limit, after }
       const rows = await repo.listTicketViews(db, query)
       const page: Page<Ticket> = toPage(rows, request.limit, cursorOf(request.sort), asTicket)
       if (request.includeTotal === true) page.total = await repo.countTickets(db, query)

@@ -1,0 +1,66 @@
+import t from 'tap'
+import { buildTestApp, fixedClock } from './helper.js'
+import { seedWorld } from './world.js'
+
+// Monday 1 June 2026, 09:00 in Berlin (CEST, UTC+2).
+const clock = fixedClock(new Date('2026-06-01T07:00:00Z'))
+const h = await buildTestApp(t, { clock })
+const w = await seedWorld(h)
+const at = (iso: string) => clock.set(new Date(iso))
+const admin = (url: string, payload: object) => h.request(w.admin.token, { method: 'POST', url, payload })
+const get = (as: string, url: string) => h.request(as, { method: 'GET', url })
+
+const calendar = (await admin('/v1/calendars', {
+  name: 'Berlin office', timeZone: 'Europe/Berlin', workingHours: ['mon', 'tue', 'wed', 'thu', 'fri'].map(day => ({ day, from: '09:00', to: '17:00' }))
+})).json()
+await admin('/v1/sla-policies', { name: 'Resolution', kind: 'sla', metric: 'resolution', calendarId: calendar.id, goalMinutes: { p1: 240, p2: 360, p3: 480, p4: 960 }, pauseOn: ['pending'], warnAt: [50, 75] })
+await admin('/v1/sla-policies', { name: 'Desk OLA', kind: 'ola', metric: 'resolution', counterparty: { teamId: w.teams.itServiceDesk }, calendarId: calendar.id, goalMinutes: { p1: 120, p2: 240, p3: 360, p4: 720 } })
+
+const open = async (title: string) => (await h.request(w.requester.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title, deskId: 'IT' } })).json()
+
+t.test('a ticket read by id or key carries the clocks the caller may see, as GET …/sla lists them', async (t) => {
+  at('2026-06-01T07:00:00Z')
+  const ticket = await open('Carries its clocks')
+  at('2026-06-01T08:00:00Z')
+  for (const [who, kinds] of [[w.agentIT.token, ['ola', 'sla']], [w.requester.token, ['sla']]] as const) {
+    const res = await get(who, `/v1/tickets/${ticket.key}`)
+    t.equal(res.statusCode, 200)
+    const body = res.json()
+    t.same(body.sla.map((c: any) => c.kind), kinds)
+    t.same(body.sla, (await get(who, `/v1/tickets/${ticket.id}/sla`)).json().data, 'the same items as GET …/sla')
+    t.match(body.sla.find((c: any) => c.kind === 'sla'), { state: 'running', businessElapsedMs: 3600_000, dueAt: '2026-06-01T15:00:00.000Z' })
+  }
+  t.notOk('sla' in (await get(w.agentIT.token, `/v1/tickets/${ticket.id}?fields=key,status`)).json(), 'fields= without sla leaves the clocks out')
+  const narrowed = (await get(w.requester.token, `/v1/tickets/${ticket.id}?fields=key,sla`)).json()
+  t.same(Object.keys(narrowed).sort(), ['id', 'key', 'sla'])
+  t.equal(narrowed.sla.length, 1)
+  t.equal((await get(w.otherRequester.token, `/v1/tickets/${ticket.id}`)).statusCode, 404)
+})
+
+t.test('lists carry clocks only with expand=sla, for the whole page in a bounded number of statements', async (t) => {
+  at('2026-06-02T07:00:00Z')
+  for (let i = 0; i < 30; i++) await open(`Page ${i}`)
+  const plain = (await get(w.agentIT.token, '/v1/tickets?limit=5')).json()
+  t.notOk(plain.data.some((row: any) => 'sla' in row))
+  const count = async (limit: number) => {
+    const before = h.app.database.statements.count
+    const res = await get(w.agentIT.token, `/v1/tickets?limit=${limit}&expand=sla,requester`)
+    t.equal(res.statusCode, 200)
+    const rows = res.json().data
+    t.equal(rows.length, limit)
+    for (const row of rows) {
+      t.same(row.sla.map((c: any) => c.kind), ['ola', 'sla'])
+      t.ok(row.requester.id)
+    }
+    return h.app.database.statements.count - before
+  }
+  // The lower of two runs: principals are cached 5 s, and a loaded machine may outlast that.
+  const small = Math.min(await count(3), await count(3))
+  const large = Math.min(await count(30), await count(30))
+  t.equal(large, small, `statements do not grow with the page (3 → ${small}, 30 → ${large})`)
+  t.ok(large <= 5, `list, clocks, calendar, requesters: ${large}`)
+  const requesterView = (await get(w.requester.token, '/v1/tickets?limit=3&expand=sla&fields=key,sla')).json().data
+  t.ok(requesterView.every((row: any) => row.sla.length === 1 && row.sla[0].kind === 'sla' && Object.keys(row).length === 3), 'requesters see customer clocks only; fields= narrows')
+  const bad = await get(w.agentIT.token, '/v1/tickets?expand=clocks')
+  t.match(bad.json(), { status: 400, code: 'VALIDATION_FAILED' })
+})
