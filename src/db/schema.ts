@@ -233,6 +233,8 @@ export const slaClocks = pgTable('sla_clocks', {
   policyId: uuid().notNull().references(() => slaPolicies.id),
   kind: text().notNull(),
   metric: text().notNull(),
+  /** OLA/UC: the team (its policy's counterparty) whose holding the ticket runs this clock; null runs with the ticket. */
+  teamId: uuid(),
   goalMinutes: jsonb().notNull(),
   pauseOn: text().array().notNull(),
   warnAt: integer().array().notNull(),

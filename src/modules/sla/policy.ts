@@ -65,13 +65,33 @@ export function matches (appliesTo: AppliesTo, facts: TicketFacts): boolean {
     accepts(appliesTo.teamIds, facts.teamId)
 }
 
-/** From policies in their order, the first matching one per (kind, metric), in that same order. */
-export function applicablePolicies<P extends Pick<PolicyDefinition, 'kind' | 'metric' | 'appliesTo'>> (ordered: readonly P[], facts: TicketFacts): P[] {
+/**
+ * The team whose holding a ticket runs this policy's clocks: an OLA's or UC's counterparty team.
+ * Null for customer SLAs (and a UC that only names its supplier), whose clocks run with the ticket.
+ */
+export function boundTeamOf (policy: Pick<PolicyDefinition, 'kind' | 'counterparty'>): string | null {
+  return policy.kind !== 'sla' && policy.counterparty.teamId !== undefined ? policy.counterparty.teamId : null
+}
+
+type Applicable = Pick<PolicyDefinition, 'kind' | 'metric' | 'appliesTo' | 'counterparty'>
+
+/** True when the policy applies to the ticket as it stands: `appliesTo` holds and, if team-bound, its team holds the ticket. */
+export function appliesNow (policy: Applicable, facts: TicketFacts): boolean {
+  const team = boundTeamOf(policy)
+  return (team === null || team === facts.teamId) && matches(policy.appliesTo, facts)
+}
+
+/**
+ * From policies in their order, the first applying one per (kind, metric), in that same order.
+ * A team-bound policy (OLA, UC) applies only while its team holds the ticket, so several teams'
+ * OLAs for one metric coexist and the holder's is chosen.
+ */
+export function applicablePolicies<P extends Applicable> (ordered: readonly P[], facts: TicketFacts): P[] {
   const taken = new Set<string>()
   const chosen: P[] = []
   for (const policy of ordered) {
     const slot = `${policy.kind}:${policy.metric}`
-    if (taken.has(slot) || !matches(policy.appliesTo, facts)) continue
+    if (taken.has(slot) || !appliesNow(policy, facts)) continue
     taken.add(slot)
     chosen.push(policy)
   }

@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.js'
 import type { Clock } from '../../shared/clock.js'
 import { NotFoundError, ValidationError, type FieldError } from '../../shared/errors.js'
 import { requireAdmin, requireAgent, type Principal } from '../../shared/principal.js'
-import { findDesk } from '../desks/repository.js'
+import { findDesk, findTeamById } from '../desks/repository.js'
 import { findCalendar } from '../calendars/repository.js'
 import { priorityFor } from '../tickets/priority.js'
 import { addBusinessMs } from './business-time.js'
@@ -33,6 +33,9 @@ export function createSlaService ({ db, clock, calendars }: { db: Db, clock: Clo
     const problems: FieldError[] = validatePolicy(definition)
     if (definition.calendarId !== null && await findCalendar(tx, definition.calendarId) === undefined) {
       problems.push({ path: '/calendarId', message: 'no such calendar' })
+    }
+    if (definition.counterparty.teamId !== undefined && await findTeamById(tx, definition.counterparty.teamId) === undefined) {
+      problems.push({ path: '/counterparty/teamId', message: 'no such team' })
     }
     const deskIds: string[] = []
     for (const [i, ref] of (definition.appliesTo.deskIds ?? []).entries()) {
