@@ -55,6 +55,8 @@ export const teams = pgTable('teams', {
   id: id(),
   name: text().notNull(),
   deskId: uuid().notNull().references(() => desks.id),
+  /** An external provider (a hardware vendor, a carrier): underpinning contracts (UC) bind such teams. */
+  isSupplier: boolean().notNull().default(false),
   createdAt: createdAt()
 }, (t) => [index('teams_desk_idx').on(t.deskId)])
 

@@ -98,6 +98,14 @@ export function applicablePolicies<P extends Applicable> (ordered: readonly P[],
   return chosen
 }
 
+/** Whether the team a policy binds is of the right sort: an OLA binds an internal team, a UC a supplier. */
+export function checkBoundTeam (definition: Pick<PolicyDefinition, 'kind'>, team: { isSupplier: boolean } | undefined): string | null {
+  if (team === undefined) return 'no such team'
+  if (definition.kind === 'ola' && team.isSupplier) return 'an OLA binds an internal team, not a supplier'
+  if (definition.kind === 'uc' && !team.isSupplier) return 'an underpinning contract binds a supplier team'
+  return null
+}
+
 /** Problems in a definition that its JSON schema cannot see, as JSON-pointer paths. */
 export function validatePolicy (definition: PolicyDefinition): Array<{ path: string, message: string }> {
   const problems: Array<{ path: string, message: string }> = []
@@ -107,8 +115,8 @@ export function validatePolicy (definition: PolicyDefinition): Array<{ path: str
   if (definition.kind === 'ola' && definition.counterparty.teamId === undefined) {
     problems.push({ path: '/counterparty/teamId', message: 'an OLA binds an internal team' })
   }
-  if (definition.kind === 'uc' && definition.counterparty.teamId === undefined && definition.counterparty.name === undefined) {
-    problems.push({ path: '/counterparty', message: 'an underpinning contract names its supplier (teamId or name)' })
+  if (definition.kind === 'uc' && definition.counterparty.teamId === undefined) {
+    problems.push({ path: '/counterparty/teamId', message: 'an underpinning contract binds a supplier team' })
   }
   const sorted = [...definition.warnAt].sort((a, b) => a - b)
   if (sorted.some((v, i) => v !== definition.warnAt[i])) problems.push({ path: '/warnAt', message: 'thresholds must rise' })

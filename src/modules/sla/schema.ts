@@ -19,7 +19,7 @@ export const CounterpartySchema = Type.Object({
   organizationId: Type.Optional(Uuid),
   teamId: Type.Optional(Uuid),
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 }))
-}, { additionalProperties: false, description: 'The customer organisation (sla), internal team (ola) or supplier (uc) bound by the promise. An ola or uc teamId binds the clocks to that team: they run only while it holds the ticket (ticket.teamId), one cycle per assignment; leaving ends the cycle (met within the goal, else breached) and coming back starts a new one. Such a policy applies only to tickets its team holds, in addition to appliesTo.' })
+}, { additionalProperties: false, description: 'The customer organisation (sla), internal team (ola) or supplier (uc) bound by the promise. An ola binds an internal team, a uc a supplier team (teamId required for both; name is a label). That teamId binds the clocks to the team: they run only while it holds the ticket (ticket.teamId), one cycle per assignment; leaving ends the cycle (met within the goal, else breached) and coming back starts a new one. Such a policy applies only to tickets its team holds, in addition to appliesTo.' })
 
 const GoalMinutesSchema = Type.Object({ p1: Minutes, p2: Minutes, p3: Minutes, p4: Minutes }, { additionalProperties: false })
 

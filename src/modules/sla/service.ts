@@ -7,7 +7,7 @@ import { findCalendar } from '../calendars/repository.js'
 import { priorityFor } from '../tickets/priority.js'
 import { addBusinessMs } from './business-time.js'
 import type { CalendarCache } from './calendar-cache.js'
-import { applicablePolicies, validatePolicy, type PolicyDefinition } from './policy.js'
+import { applicablePolicies, checkBoundTeam, validatePolicy, type PolicyDefinition } from './policy.js'
 import * as repo from './repository.js'
 import type { CreateSlaPolicy, SimulateRequest, SimulateResponse, SlaPolicy, UpdateSlaPolicy } from './schema.js'
 
@@ -34,9 +34,8 @@ export function createSlaService ({ db, clock, calendars }: { db: Db, clock: Clo
     if (definition.calendarId !== null && await findCalendar(tx, definition.calendarId) === undefined) {
       problems.push({ path: '/calendarId', message: 'no such calendar' })
     }
-    if (definition.counterparty.teamId !== undefined && await findTeamById(tx, definition.counterparty.teamId) === undefined) {
-      problems.push({ path: '/counterparty/teamId', message: 'no such team' })
-    }
+    const teamProblem = definition.counterparty.teamId === undefined ? null : checkBoundTeam(definition, await findTeamById(tx, definition.counterparty.teamId))
+    if (teamProblem !== null) problems.push({ path: '/counterparty/teamId', message: teamProblem })
     const deskIds: string[] = []
     for (const [i, ref] of (definition.appliesTo.deskIds ?? []).entries()) {
       const desk = await findDesk(tx, ref)
