@@ -237,6 +237,8 @@ export const slaClocks = pgTable('sla_clocks', {
   metric: text().notNull(),
   /** OLA/UC: the team (its policy's counterparty) whose holding the ticket runs this clock; null runs with the ticket. */
   teamId: uuid(),
+  /** The policy's start/stop/cancel/reset conditions when the clock started; null: its metric's defaults. */
+  triggers: jsonb(),
   goalMinutes: jsonb().notNull(),
   pauseOn: text().array().notNull(),
   warnAt: integer().array().notNull(),

@@ -4,6 +4,7 @@
  */
 import type { Priority } from '../tickets/priority.js'
 import type { TicketType } from '../workflows/definition.js'
+import type { Condition } from './triggers.js'
 
 export const POLICY_KINDS = ['sla', 'ola', 'uc'] as const
 export type PolicyKind = typeof POLICY_KINDS[number]
@@ -40,6 +41,11 @@ export interface PolicyDefinition {
   calendarId: string | null
   pauseOn: string[]
   warnAt: number[]
+  /** Omitted lists take the metric's defaults (./triggers.ts). */
+  startOn?: Condition[]
+  stopOn?: Condition[]
+  cancelOn?: Condition[]
+  resetOn?: Condition[]
 }
 
 /** The facts about a (real or hypothetical) ticket that applicability looks at. */

@@ -1,0 +1,1 @@
+ALTER TABLE "sla_clocks" ADD COLUMN "triggers" jsonb;
