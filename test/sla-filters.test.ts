@@ -18,7 +18,13 @@ const created = async (url: string, payload: object) => {
 await created('/v1/sla-policies', { name: 'Resolution', kind: 'sla', metric: 'resolution', goalMinutes: { p1: 60, p2: 240, p3: 480, p4: 960 }, calendarSource: 'desk', pauseOn: ['pending'], warnAt: [50, 75] })
 await created('/v1/sla-policies', { name: 'Desk OLA', kind: 'ola', metric: 'resolution', counterparty: { teamId: w.teams.itServiceDesk }, goalMinutes: { p1: 30, p2: 120, p3: 240, p4: 480 }, calendarSource: 'desk', pauseOn: ['pending'], warnAt: [50] })
 
-const open = async (title: string) => (await h.request(w.requester.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title, deskId: 'IT' } })).json()
+// OLA clocks run while their team holds the ticket: the desk hands each new ticket to it at once.
+const open = async (title: string) => {
+  const ticket = (await h.request(w.requester.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title, deskId: 'IT' } })).json()
+  const assigned = await h.request(w.agentIT.token, { method: 'PATCH', url: `/v1/tickets/${ticket.id}`, payload: { teamId: w.teams.itServiceDesk } })
+  if (assigned.statusCode !== 200) throw new Error(assigned.body)
+  return assigned.json()
+}
 const move = async (id: string, to: string, extra: object = {}) => {
   const res = await h.request(w.agentIT.token, { method: 'POST', url: `/v1/tickets/${id}/transitions`, payload: { to, ...extra } })
   if (res.statusCode !== 200) throw new Error(`${to}: ${res.body}`)

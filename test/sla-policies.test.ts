@@ -20,6 +20,8 @@ t.test('admins create policies; references and rules are checked, naming each pr
   t.same(bad.json().errors.map((e: { path: string }) => e.path).sort(), ['/appliesTo/deskIds/0', '/calendarId', '/counterparty/teamId', '/warnAt'])
   t.equal((await post('/v1/sla-policies', { name: 'x', kind: 'sla', metric: 'resolution', goalMinutes: goals, calendarId: calendar.id }, w.agentIT.token)).statusCode, 403)
   t.equal((await post('/v1/sla-policies', { name: 'x', kind: 'sla', metric: 'resolution', goalMinutes: { p1: 1 }, calendarId: calendar.id })).statusCode, 400, 'a goal per priority')
+  const ghost = await post('/v1/sla-policies', { name: 'x', kind: 'ola', metric: 'resolution', goalMinutes: goals, calendarId: calendar.id, counterparty: { teamId: '00000000-0000-0000-0000-000000000000' } })
+  t.match(ghost.json(), { status: 400, errors: [{ path: '/counterparty/teamId' }] }, 'an OLA binds a team that exists')
 })
 
 t.test('simulate: the first matching policy per kind and metric applies, due instants skip nights, weekends and holidays', async (t) => {
@@ -33,7 +35,7 @@ t.test('simulate: the first matching policy per kind and metric applies, due ins
 
   // Thursday 24 December 2026, 15:00 in Berlin; Friday is a holiday, then the weekend.
   const startAt = '2026-12-24T14:00:00.000Z'
-  const it = await post('/v1/sla/simulate', { ticket: { type: 'incident', deskId: 'IT', impact: 'medium', urgency: 'medium' }, startAt }, w.agentIT.token)
+  const it = await post('/v1/sla/simulate', { ticket: { type: 'incident', deskId: 'IT', teamId: w.teams.itServiceDesk, impact: 'medium', urgency: 'medium' }, startAt }, w.agentIT.token)
   t.equal(it.statusCode, 200)
   t.equal(it.json().priority, 'p3')
   t.same(it.json().clocks.map((c: { name: string }) => c.name), ['IT incident resolution', 'Service Desk OLA'])
@@ -44,7 +46,7 @@ t.test('simulate: the first matching policy per kind and metric applies, due ins
   t.equal(p1.json().clocks[0].dueAt, '2026-12-28T10:00:00.000Z', '2 h on Thursday, 2 h on Monday from 09:00 Berlin')
 
   const hr = await post('/v1/sla/simulate', { ticket: { type: 'incident', deskId: 'HR' }, startAt }, w.agentIT.token)
-  t.same(hr.json().clocks.map((c: { name: string }) => c.name), ['Everything else', 'Service Desk OLA'])
+  t.same(hr.json().clocks.map((c: { name: string }) => c.name), ['Everything else'], 'an OLA applies only while its team holds the ticket')
 
   t.equal((await post('/v1/sla/simulate', { ticket: { type: 'incident', deskId: 'IT' }, startAt }, w.requester.token)).statusCode, 403)
   t.equal((await post('/v1/sla/simulate', { ticket: { type: 'incident', deskId: 'NOPE' }, startAt }, w.agentIT.token)).statusCode, 400)

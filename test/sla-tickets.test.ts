@@ -16,7 +16,13 @@ const calendar = (await admin('/v1/calendars', {
 await admin('/v1/sla-policies', { name: 'Resolution', kind: 'sla', metric: 'resolution', calendarId: calendar.id, goalMinutes: { p1: 240, p2: 360, p3: 480, p4: 960 }, pauseOn: ['pending'], warnAt: [50, 75] })
 await admin('/v1/sla-policies', { name: 'Desk OLA', kind: 'ola', metric: 'resolution', counterparty: { teamId: w.teams.itServiceDesk }, calendarId: calendar.id, goalMinutes: { p1: 120, p2: 240, p3: 360, p4: 720 } })
 
-const open = async (title: string) => (await h.request(w.requester.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title, deskId: 'IT' } })).json()
+// OLA clocks run while their team holds the ticket: the desk hands each new ticket to it at once.
+const open = async (title: string) => {
+  const ticket = (await h.request(w.requester.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title, deskId: 'IT' } })).json()
+  const assigned = await h.request(w.agentIT.token, { method: 'PATCH', url: `/v1/tickets/${ticket.id}`, payload: { teamId: w.teams.itServiceDesk } })
+  if (assigned.statusCode !== 200) throw new Error(assigned.body)
+  return assigned.json()
+}
 
 t.test('a ticket read by id or key carries the clocks the caller may see, as GET …/sla lists them', async (t) => {
   at('2026-06-01T07:00:00Z')

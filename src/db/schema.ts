@@ -55,6 +55,8 @@ export const teams = pgTable('teams', {
   id: id(),
   name: text().notNull(),
   deskId: uuid().notNull().references(() => desks.id),
+  /** An external provider (a hardware vendor, a carrier): underpinning contracts (UC) bind such teams. */
+  isSupplier: boolean().notNull().default(false),
   createdAt: createdAt()
 }, (t) => [index('teams_desk_idx').on(t.deskId)])
 
@@ -235,6 +237,10 @@ export const slaClocks = pgTable('sla_clocks', {
   policyId: uuid().notNull().references(() => slaPolicies.id),
   kind: text().notNull(),
   metric: text().notNull(),
+  /** OLA/UC: the team (its policy's counterparty) whose holding the ticket runs this clock; null runs with the ticket. */
+  teamId: uuid(),
+  /** The policy's start/stop/cancel/reset conditions when the clock started; null: its metric's defaults. */
+  triggers: jsonb(),
   goalMinutes: jsonb().notNull(),
   pauseOn: text().array().notNull(),
   warnAt: integer().array().notNull(),

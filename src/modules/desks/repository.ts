@@ -36,9 +36,15 @@ export async function updateDesk (db: Db, id: string, patch: Partial<typeof desk
   return row
 }
 
-export async function insertTeam (db: Db, values: { name: string, deskId: string }, now: Date) {
+export async function insertTeam (db: Db, values: { name: string, deskId: string, isSupplier: boolean }, now: Date) {
   const [row] = await db.insert(teams).values({ ...values, createdAt: now }).returning()
   return row!
+}
+
+export async function updateTeam (db: Db, id: string, patch: { name?: string, isSupplier?: boolean }) {
+  if (!isUuid(id)) return undefined
+  const [row] = await db.update(teams).set(patch).where(eq(teams.id, id)).returning()
+  return row
 }
 
 export async function findTeamById (db: Db, id: string) {

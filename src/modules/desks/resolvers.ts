@@ -1,5 +1,5 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
-import { actorOf, toConnection, type GraphQLContext } from '../../graphql/context.js'
+import { actorOf, toConnection, withoutNulls, type GraphQLContext } from '../../graphql/context.js'
 import type { Team } from './schema.js'
 
 const nullIfMissing = async <T>(work: Promise<T>): Promise<T | null> => {
@@ -18,7 +18,10 @@ export const deskResolvers: IResolvers<any, GraphQLContext> = {
   Mutation: {
     createDesk: async (_root, { input }: { input: { key: string, name: string, calendarId?: string } }, ctx) =>
       ctx.services.desks.create(actorOf(ctx), { key: input.key, name: input.name, ...(input.calendarId != null ? { calendarId: input.calendarId } : {}) }),
-    createTeam: async (_root, { input }: { input: { name: string, deskId: string } }, ctx) => ctx.services.desks.createTeam(actorOf(ctx), input),
+    createTeam: async (_root, { input }: { input: { name: string, deskId: string, supplier?: boolean | null } }, ctx) =>
+      ctx.services.desks.createTeam(actorOf(ctx), { name: input.name, deskId: input.deskId, ...(input.supplier != null ? { supplier: input.supplier } : {}) }),
+    updateTeam: async (_root, { id, input }: { id: string, input: { name?: string, supplier?: boolean } }, ctx) =>
+      ctx.services.desks.updateTeam(actorOf(ctx), id, withoutNulls(input)),
     addTeamMember: async (_root, { teamId, userId }: { teamId: string, userId: string }, ctx) => ctx.services.desks.addMember(actorOf(ctx), teamId, userId),
     removeTeamMember: async (_root, { teamId, userId }: { teamId: string, userId: string }, ctx) => {
       await ctx.services.desks.removeMember(actorOf(ctx), teamId, userId)

@@ -4,7 +4,7 @@ import { principalOf } from '../../http/auth.js'
 import { withNextLink } from '../../http/lists.js'
 import { errorResponses, IdParams, ListQuery, ListQuerySchema, PageOf } from '../../http/schemas.js'
 import { UserSchema } from '../users/schema.js'
-import { AddMemberSchema, CreateDeskSchema, CreateTeamSchema, DeskSchema, TeamSchema, UpdateDeskSchema } from './schema.js'
+import { AddMemberSchema, CreateDeskSchema, CreateTeamSchema, DeskSchema, TeamSchema, UpdateDeskSchema, UpdateTeamSchema } from './schema.js'
 
 export const deskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { desks } = app.services
@@ -41,6 +41,8 @@ export const teamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => withNextLink(request, reply, await desks.listTeams(principalOf(request), request.query.limit ?? 50, request.query.cursor, request.query.deskId)))
   app.get('/:teamId', { schema: { tags, summary: 'Read a team', params, response: { 200: Type.Ref(TeamSchema), ...errorResponses } } },
     async (request) => desks.getTeam(principalOf(request), request.params.teamId))
+  app.patch('/:teamId', { schema: { tags, summary: 'Rename a team or mark it a supplier (admin)', params, body: UpdateTeamSchema, response: { 200: Type.Ref(TeamSchema), ...errorResponses } } },
+    async (request) => desks.updateTeam(principalOf(request), request.params.teamId, request.body))
   app.get('/:teamId/members', { schema: { tags, summary: 'Members of a team (agents)', params, response: { 200: Type.Object({ data: Type.Array(Type.Ref(UserSchema)) }), ...errorResponses } } },
     async (request) => ({ data: await desks.listMembers(principalOf(request), request.params.teamId) }))
   app.post('/:teamId/members', { schema: { tags, summary: 'Add a member (admin); members work the team\'s desk', params, body: AddMemberSchema, response: { 201: Type.Ref(UserSchema), ...errorResponses } } },

@@ -27,14 +27,22 @@ export const TeamSchema = Type.Object({
   id: Uuid,
   name: Type.String(),
   deskId: Uuid,
+  supplier: Type.Boolean({ description: 'An external provider (e.g. a hardware vendor) rather than an internal team: underpinning contracts (uc policies) bind supplier teams, OLAs internal ones' }),
   createdAt: Timestamp
 }, { $id: 'Team' })
 export type Team = Static<typeof TeamSchema>
 
 export const CreateTeamSchema = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  deskId: Type.String({ minLength: 1, description: 'Desk id or key' })
+  deskId: Type.String({ minLength: 1, description: 'Desk id or key' }),
+  supplier: Type.Optional(Type.Boolean({ description: 'Default false' }))
 }, { additionalProperties: false })
 export type CreateTeam = Static<typeof CreateTeamSchema>
+
+export const UpdateTeamSchema = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  supplier: Type.Optional(Type.Boolean({ description: 'Checked against policies only when a policy is written: a policy that already binds the team keeps running as it is' }))
+}, { additionalProperties: false, minProperties: 1 })
+export type UpdateTeam = Static<typeof UpdateTeamSchema>
 
 export const AddMemberSchema = Type.Object({ userId: Uuid }, { additionalProperties: false })

@@ -10,10 +10,10 @@ import { findUserById } from '../users/repository.js'
 import { toUser } from '../users/service.js'
 import type { User } from '../users/schema.js'
 import * as repo from './repository.js'
-import type { CreateDesk, CreateTeam, Desk, Team, UpdateDesk } from './schema.js'
+import type { CreateDesk, CreateTeam, Desk, Team, UpdateDesk, UpdateTeam } from './schema.js'
 
 export const toDesk = (row: repo.DeskRow): Desk => ({ id: row.id, key: row.key, name: row.name, calendarId: row.calendarId, createdAt: row.createdAt.toISOString() })
-export const toTeam = (row: repo.TeamRow): Team => ({ id: row.id, name: row.name, deskId: row.deskId, createdAt: row.createdAt.toISOString() })
+export const toTeam = (row: repo.TeamRow): Team => ({ id: row.id, name: row.name, deskId: row.deskId, supplier: row.isSupplier, createdAt: row.createdAt.toISOString() })
 
 const deskNotFound = (id: string) => new NotFoundError('DESK_NOT_FOUND', `Desk ${id} does not exist`)
 const teamNotFound = (id: string) => new NotFoundError('TEAM_NOT_FOUND', `Team ${id} does not exist`)
@@ -61,7 +61,15 @@ export function createDeskService ({ db, clock, calendars, onMembershipChange }:
       requireAdmin(actor)
       const desk = await repo.findDesk(db, input.deskId)
       if (desk === undefined) throw deskNotFound(input.deskId)
-      return toTeam(await repo.insertTeam(db, { name: input.name, deskId: desk.id }, clock.now()))
+      return toTeam(await repo.insertTeam(db, { name: input.name, deskId: desk.id, isSupplier: input.supplier ?? false }, clock.now()))
+    },
+
+    async updateTeam (actor: Principal, id: string, patch: UpdateTeam): Promise<Team> {
+      requireAdmin(actor)
+      if (patch.name === undefined && patch.supplier === undefined) throw new ValidationError([{ path: '', message: 'name or supplier is required' }])
+      const row = await repo.updateTeam(db, id, { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.supplier !== undefined ? { isSupplier: patch.supplier } : {}) })
+      if (row === undefined) throw teamNotFound(id)
+      return toTeam(row)
     },
 
     async getTeam (actor: Principal, id: string): Promise<Team> {

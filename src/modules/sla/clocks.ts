@@ -15,13 +15,26 @@ import {
   cancelClock, dueEvents, isClockOpen, markFired, openPause, pauseClock, restartClock, resumeClock,
   retargetClock, startClock, stopClock, viewClock, type ClockState, type ClockView
 } from './clock.js'
-import { applicablePolicies, type PolicyDefinition } from './policy.js'
+import { applicablePolicies, boundTeamOf, type PolicyDefinition, type TicketFacts } from './policy.js'
+import { actionFor, triggersOf, type TicketEvent, type Triggers } from './triggers.js'
 import { indexColumns as indexed } from './clock-index.js'
 import * as repo from './repository.js'
 
 const MS_PER_MINUTE = 60_000
-/** Statuses that end a ticket without an outcome: its clocks are cancelled, not met. */
-const CANCELLING = new Set(['cancelled', 'rejected'])
+type TicketFields = { type: TicketType, priority: Priority, deskId: string, serviceId: string | null, teamId: string | null, requesterId: string, status: string, statusCategory: string }
+type ActivePolicy = PolicyDefinition & { row: repo.PolicyRow }
+
+const startsWithTicket = (policy: PolicyDefinition) => triggersOf(policy).startOn.some(c => c.on === 'created')
+
+/** The ticket change as the triggers see it; null for changes that start, stop, cancel or reset nothing. */
+function ticketEventOf (change: TicketChange, byAgent: boolean): TicketEvent | null {
+  if (change.type === 'ticket.status_changed') {
+    return { kind: 'status', status: String(change.after?.status), category: String(change.after?.statusCategory), fromCategory: String(change.before?.statusCategory) }
+  }
+  if (change.type === 'comment.added') return { kind: 'reply', by: byAgent ? 'agent' : 'requester' }
+  if (change.type === 'ticket.updated' && change.after !== null && 'teamId' in change.after) return { kind: 'team', teamId: (change.after.teamId as string | null) ?? null }
+  return null
+}
 const ENDED = new Set(['resolved', 'closed'])
 
 export type TicketClockView = ClockView & { id: string }
@@ -51,51 +64,107 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     })
   }
 
+  async function activePolicies (tx: Db) {
+    return (await repo.listPolicies(tx, true)).map(row => ({ row, ...(row.definition as PolicyDefinition) }))
+  }
+
+  /** The facts applicability looks at; the requester's organisation decides, also when an agent opens on their behalf. */
+  async function factsOf (tx: Db, ticket: TicketFields, actor: Principal): Promise<TicketFacts> {
+    const organizationId = ticket.requesterId === actor.userId ? actor.organizationId : (await findUserById(tx, ticket.requesterId))?.organizationId ?? null
+    return { ...ticket, organizationId }
+  }
+
+  /** A new clock row for the policy, its first cycle starting at `at` (paused at once when the ticket's status pauses it). */
+  async function newClock (tx: Db, ticketId: string, ticket: TicketFields, policy: ActivePolicy, at: Date) {
+    const desk = policy.calendarSource === 'desk' ? await findDesk(tx, ticket.deskId) : undefined
+    const { calendar, calendarId } = await calendars(tx, policy.calendarSource === 'desk' ? desk?.calendarId ?? null : policy.calendarId)
+    let state = startClock({ policyId: policy.row.id, policyVersion: policy.row.version, kind: policy.kind, metric: policy.metric, goalMs: policy.goalMinutes[ticket.priority] * MS_PER_MINUTE, calendarId }, calendar, at.getTime())
+    if (policy.pauseOn.includes(ticket.status)) state = pauseClock(state, at.getTime(), `status:${ticket.status}`)
+    return { ticketId, policyId: policy.row.id, kind: policy.kind, metric: policy.metric, teamId: boundTeamOf(policy), triggers: triggersOf(policy), goalMinutes: policy.goalMinutes, pauseOn: policy.pauseOn, warnAt: policy.warnAt, state, ...indexed(state, calendar, policy.warnAt), createdAt: at, updatedAt: at }
+  }
+
   async function attach (tx: Db, change: TicketChange) {
-    const ticket = change.after as { type: TicketType, priority: Priority, deskId: string, serviceId: string | null, teamId: string | null, requesterId: string }
-    const policies = (await repo.listPolicies(tx, true)).map(row => ({ row, ...(row.definition as PolicyDefinition) }))
+    const ticket = change.after as TicketFields
+    const policies = await activePolicies(tx)
     if (policies.length === 0) return
-    // The requester's organisation decides customer SLAs, also when an agent opens on their behalf.
-    const organizationId = ticket.requesterId === change.actor.userId ? change.actor.organizationId : (await findUserById(tx, ticket.requesterId))?.organizationId ?? null
-    const at = change.at.getTime()
     const rows = []
-    for (const policy of applicablePolicies(policies, { ...ticket, organizationId })) {
-      const desk = policy.calendarSource === 'desk' ? await findDesk(tx, ticket.deskId) : undefined
-      const { calendar, calendarId } = await calendars(tx, policy.calendarSource === 'desk' ? desk?.calendarId ?? null : policy.calendarId)
-      const state = startClock({ policyId: policy.row.id, policyVersion: policy.row.version, kind: policy.kind, metric: policy.metric, goalMs: policy.goalMinutes[ticket.priority] * MS_PER_MINUTE, calendarId }, calendar, at)
-      rows.push({ ticketId: change.ticketId, policyId: policy.row.id, kind: policy.kind, metric: policy.metric, goalMinutes: policy.goalMinutes, pauseOn: policy.pauseOn, warnAt: policy.warnAt, state, ...indexed(state, calendar, policy.warnAt), createdAt: change.at, updatedAt: change.at })
+    for (const policy of applicablePolicies(policies, await factsOf(tx, ticket, change.actor))) {
+      if (startsWithTicket(policy)) rows.push(await newClock(tx, change.ticketId, ticket, policy, change.at))
     }
     await repo.insertClocks(tx, rows)
   }
 
-  /** What one ticket change does to one clock. */
-  async function apply (tx: Db, row: repo.ClockRow, change: TicketChange, agentReplied: boolean, requesterReplied: boolean) {
+  /**
+   * Team-bound (OLA, UC) clocks follow the team holding the ticket: the cycle of a team that no
+   * longer holds it ends (met within the goal, else breached); for the holder, each applicable
+   * team-bound policy that starts with the ticket gets a cycle: a new clock, or a new cycle of its
+   * clock when the team comes back. Nothing starts while the ticket is resolved or closed; a
+   * policy with its own `startOn` starts on that event while the team holds the ticket.
+   */
+  async function followHolder (tx: Db, rows: repo.ClockRow[], ticket: TicketFields, change: TicketChange) {
+    const at = change.at.getTime()
+    for (const row of rows) {
+      const state = row.state as ClockState
+      if (row.teamId === null || row.teamId === ticket.teamId || !isClockOpen(state)) continue
+      const { calendar } = await calendars(tx, state.calendarId)
+      const stopped = stopClock(state, at)
+      await save(tx, row, stopped, change.at)
+      if (viewClock(stopped, calendar, at).state === 'met') await record(tx, row.ticketId, 'sla.met', stopped, change.at, { businessElapsedMs: viewClock(stopped, calendar, at).businessElapsedMs, teamId: row.teamId })
+    }
+    if (ticket.teamId === null || ENDED.has(ticket.statusCategory)) return
+    const holderPolicies = (await activePolicies(tx)).filter(p => boundTeamOf(p) === ticket.teamId)
+    const fresh = []
+    for (const policy of applicablePolicies(holderPolicies, await factsOf(tx, ticket, change.actor))) {
+      if (!startsWithTicket(policy)) continue
+      const row = rows.find(r => r.policyId === policy.row.id)
+      if (row === undefined) { fresh.push(await newClock(tx, change.ticketId, ticket, policy, change.at)); continue }
+      const state = row.state as ClockState
+      if (isClockOpen(state)) continue
+      const { calendar } = await calendars(tx, state.calendarId)
+      const goalMinutes = row.goalMinutes as Record<Priority, number>
+      let next = retargetClock(restartClock(await fire(tx, row, state, calendar, at), calendar, at), goalMinutes[ticket.priority] * MS_PER_MINUTE)
+      if (row.pauseOn.includes(ticket.status)) next = pauseClock(next, at, `status:${ticket.status}`)
+      await save(tx, row, next, change.at)
+    }
+    await repo.insertClocks(tx, fresh)
+  }
+
+  /**
+   * Clocks that begin on this event rather than with the ticket: applicable policies without a
+   * clock whose startOn matches (a team-bound one also when its holder took the ticket while it
+   * was resolved and it now reopens). Precedence is decided over all policies, as on open.
+   */
+  async function startLate (tx: Db, rows: repo.ClockRow[], ticket: TicketFields, change: TicketChange, event: TicketEvent) {
+    const policies = await activePolicies(tx)
+    const fresh = []
+    for (const policy of applicablePolicies(policies, await factsOf(tx, ticket, change.actor))) {
+      if (startsWithTicket(policy) && boundTeamOf(policy) === null) continue
+      if (rows.some(r => r.policyId === policy.row.id) || actionFor(triggersOf(policy), event, false) !== 'start') continue
+      fresh.push(await newClock(tx, change.ticketId, ticket, policy, change.at))
+    }
+    await repo.insertClocks(tx, fresh)
+  }
+
+  /** What one ticket change does to one clock: its policy's start/stop/cancel/reset triggers, then pauses and goal. */
+  async function apply (tx: Db, row: repo.ClockRow, change: TicketChange, holder: string | null, event: TicketEvent | null) {
+    // A team's clock stands still while another team holds the ticket (followHolder ended its cycle).
+    if (row.teamId !== null && row.teamId !== holder) return
     let state = row.state as ClockState
     const at = change.at.getTime()
     const { calendar } = await calendars(tx, state.calendarId)
     const before = state
-    if (change.type === 'ticket.status_changed') {
-      const status = String(change.after?.status)
-      const category = String(change.after?.statusCategory)
-      const wasEnded = ENDED.has(String(change.before?.statusCategory))
-      if (CANCELLING.has(status)) state = cancelClock(state, at)
-      else if (ENDED.has(category)) state = stopClock(state, at)
-      else if (wasEnded && state.metric === 'resolution') {
-        // Reopened: owed events fire first, then the completed cycle is kept and a new one starts.
-        state = restartClock(await fire(tx, row, state, calendar, at), calendar, at)
-      }
-      if (isClockOpen(state)) {
-        const paused = openPause(state) !== undefined
-        if (row.pauseOn.includes(status) && !paused) state = pauseClock(state, at, `status:${status}`)
-        if (!row.pauseOn.includes(status) && paused) state = resumeClock(state, at)
-      }
+    const action = event === null ? null : actionFor(triggersOf({ metric: state.metric, ...(row.triggers as Partial<Triggers> | null) }), event, isClockOpen(state))
+    if (action === 'cancel') state = cancelClock(state, at)
+    else if (action === 'stop') state = stopClock(state, at)
+    // Owed events of the ending cycle fire first, then it is kept in completedCycles and a new one starts.
+    else if (action === 'reset' || action === 'start') state = restartClock(await fire(tx, row, state, calendar, at), calendar, at)
+    if (event?.kind === 'status' && isClockOpen(state)) {
+      const paused = openPause(state) !== undefined
+      if (row.pauseOn.includes(event.status) && !paused) state = pauseClock(state, at, `status:${event.status}`)
+      if (!row.pauseOn.includes(event.status) && paused) state = resumeClock(state, at)
     } else if (change.type === 'ticket.updated' && change.after?.priority !== undefined) {
       const goalMinutes = row.goalMinutes as Record<Priority, number>
       state = retargetClock(state, goalMinutes[change.after.priority as Priority] * MS_PER_MINUTE)
-    } else if (agentReplied && (state.metric === 'first_response' || state.metric === 'next_response')) {
-      state = stopClock(state, at)
-    } else if (requesterReplied && state.metric === 'next_response' && !isClockOpen(state)) {
-      state = restartClock(state, calendar, at)
     }
     if (state === before) return
     await save(tx, row, state, change.at)
@@ -125,19 +194,23 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     /** The ticket observer: keeps clocks in step with the change, in its transaction. */
     async onTicketChange (tx: Db, change: TicketChange): Promise<void> {
       if (change.type === 'ticket.created') return attach(tx, change)
-      const relevant = change.type === 'ticket.status_changed' || (change.type === 'ticket.updated' && change.after?.priority !== undefined) ||
-        (change.type === 'comment.added' && change.after?.visibility === 'public')
+      const reassigned = change.type === 'ticket.updated' && change.after !== null && 'teamId' in change.after
+      const isReply = change.type === 'comment.added' && change.after?.visibility === 'public'
+      const relevant = change.type === 'ticket.status_changed' || reassigned || isReply || (change.type === 'ticket.updated' && change.after?.priority !== undefined)
       if (!relevant) return
-      const rows = await repo.findClocksForUpdate(tx, change.ticketId)
-      if (rows.length === 0) return
-      let agentReplied = false
-      let requesterReplied = false
-      if (change.type === 'comment.added') {
-        const ticket = await tickets.load(tx, change.actor, change.ticketId)
-        agentReplied = ticket.access === 'agent'
-        requesterReplied = !agentReplied
+      let rows = await repo.findClocksForUpdate(tx, change.ticketId)
+      // Policies that may start a clock on this event: their own startOn, or team-bound ones whose holder has no clock yet.
+      const latecomers = (await activePolicies(tx)).filter(p => !startsWithTicket(p) || boundTeamOf(p) !== null)
+      const needsTicket = reassigned || isReply || latecomers.length > 0 || rows.some(r => r.teamId !== null)
+      const loaded = needsTicket ? await tickets.load(tx, change.actor, change.ticketId) : undefined
+      const ticket = loaded?.row as TicketFields | undefined
+      if (reassigned) {
+        await followHolder(tx, rows, ticket!, change)
+        rows = await repo.findClocksForUpdate(tx, change.ticketId)
       }
-      for (const row of rows) await apply(tx, row, change, agentReplied, requesterReplied)
+      const event = ticketEventOf(change, loaded?.access === 'agent')
+      for (const row of rows) await apply(tx, row, change, ticket?.teamId ?? null, event)
+      if (event !== null && latecomers.length > 0) await startLate(tx, rows, ticket!, change, event)
     },
 
     /** A ticket's clocks exactly as they stand now; OLA and UC clocks are for the desk's agents only. */

@@ -4,6 +4,7 @@
  */
 import type { Priority } from '../tickets/priority.js'
 import type { TicketType } from '../workflows/definition.js'
+import type { Condition } from './triggers.js'
 
 export const POLICY_KINDS = ['sla', 'ola', 'uc'] as const
 export type PolicyKind = typeof POLICY_KINDS[number]
@@ -40,6 +41,11 @@ export interface PolicyDefinition {
   calendarId: string | null
   pauseOn: string[]
   warnAt: number[]
+  /** Omitted lists take the metric's defaults (./triggers.ts). */
+  startOn?: Condition[]
+  stopOn?: Condition[]
+  cancelOn?: Condition[]
+  resetOn?: Condition[]
 }
 
 /** The facts about a (real or hypothetical) ticket that applicability looks at. */
@@ -65,17 +71,45 @@ export function matches (appliesTo: AppliesTo, facts: TicketFacts): boolean {
     accepts(appliesTo.teamIds, facts.teamId)
 }
 
-/** From policies in their order, the first matching one per (kind, metric), in that same order. */
-export function applicablePolicies<P extends Pick<PolicyDefinition, 'kind' | 'metric' | 'appliesTo'>> (ordered: readonly P[], facts: TicketFacts): P[] {
+/**
+ * The team whose holding a ticket runs this policy's clocks: an OLA's or UC's counterparty team.
+ * Null for customer SLAs (and a UC that only names its supplier), whose clocks run with the ticket.
+ */
+export function boundTeamOf (policy: Pick<PolicyDefinition, 'kind' | 'counterparty'>): string | null {
+  return policy.kind !== 'sla' && policy.counterparty.teamId !== undefined ? policy.counterparty.teamId : null
+}
+
+type Applicable = Pick<PolicyDefinition, 'kind' | 'metric' | 'appliesTo' | 'counterparty'>
+
+/** True when the policy applies to the ticket as it stands: `appliesTo` holds and, if team-bound, its team holds the ticket. */
+export function appliesNow (policy: Applicable, facts: TicketFacts): boolean {
+  const team = boundTeamOf(policy)
+  return (team === null || team === facts.teamId) && matches(policy.appliesTo, facts)
+}
+
+/**
+ * From policies in their order, the first applying one per (kind, metric), in that same order.
+ * A team-bound policy (OLA, UC) applies only while its team holds the ticket, so several teams'
+ * OLAs for one metric coexist and the holder's is chosen.
+ */
+export function applicablePolicies<P extends Applicable> (ordered: readonly P[], facts: TicketFacts): P[] {
   const taken = new Set<string>()
   const chosen: P[] = []
   for (const policy of ordered) {
     const slot = `${policy.kind}:${policy.metric}`
-    if (taken.has(slot) || !matches(policy.appliesTo, facts)) continue
+    if (taken.has(slot) || !appliesNow(policy, facts)) continue
     taken.add(slot)
     chosen.push(policy)
   }
   return chosen
+}
+
+/** Whether the team a policy binds is of the right sort: an OLA binds an internal team, a UC a supplier. */
+export function checkBoundTeam (definition: Pick<PolicyDefinition, 'kind'>, team: { isSupplier: boolean } | undefined): string | null {
+  if (team === undefined) return 'no such team'
+  if (definition.kind === 'ola' && team.isSupplier) return 'an OLA binds an internal team, not a supplier'
+  if (definition.kind === 'uc' && !team.isSupplier) return 'an underpinning contract binds a supplier team'
+  return null
 }
 
 /** Problems in a definition that its JSON schema cannot see, as JSON-pointer paths. */
@@ -87,8 +121,8 @@ export function validatePolicy (definition: PolicyDefinition): Array<{ path: str
   if (definition.kind === 'ola' && definition.counterparty.teamId === undefined) {
     problems.push({ path: '/counterparty/teamId', message: 'an OLA binds an internal team' })
   }
-  if (definition.kind === 'uc' && definition.counterparty.teamId === undefined && definition.counterparty.name === undefined) {
-    problems.push({ path: '/counterparty', message: 'an underpinning contract names its supplier (teamId or name)' })
+  if (definition.kind === 'uc' && definition.counterparty.teamId === undefined) {
+    problems.push({ path: '/counterparty/teamId', message: 'an underpinning contract binds a supplier team' })
   }
   const sorted = [...definition.warnAt].sort((a, b) => a - b)
   if (sorted.some((v, i) => v !== definition.warnAt[i])) problems.push({ path: '/warnAt', message: 'thresholds must rise' })

@@ -2,6 +2,8 @@ import { Type, type Static } from '@sinclair/typebox'
 import { Nullable, StringEnum, Timestamp, Uuid } from '../../http/schemas.js'
 import { LevelSchema, PrioritySchema, TicketTypeSchema } from '../tickets/schema.js'
 import { CALENDAR_SOURCES, METRICS, POLICY_KINDS } from './policy.js'
+import { CONDITION_KINDS } from './triggers.js'
+import { STATUS_CATEGORIES } from '../workflows/definition.js'
 
 const Enum = <T extends string>(values: readonly T[]) => StringEnum(values)
 const Minutes = Type.Integer({ minimum: 1, maximum: 60 * 24 * 366, description: 'Business minutes' })
@@ -19,7 +21,22 @@ export const CounterpartySchema = Type.Object({
   organizationId: Type.Optional(Uuid),
   teamId: Type.Optional(Uuid),
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 }))
-}, { additionalProperties: false, description: 'The customer organisation (sla), internal team (ola) or supplier (uc) bound by the promise' })
+}, { additionalProperties: false, description: 'The customer organisation (sla), internal team (ola) or supplier (uc) bound by the promise. An ola binds an internal team, a uc a supplier team (teamId required for both; name is a label). That teamId binds the clocks to the team: they run only while it holds the ticket (ticket.teamId), one cycle per assignment; leaving ends the cycle (met within the goal, else breached) and coming back starts a new one. Such a policy applies only to tickets its team holds, in addition to appliesTo.' })
+
+export const ConditionSchema = Type.Object({
+  on: StringEnum(CONDITION_KINDS, { description: 'created: the ticket is opened; status: it enters one of `statuses`; status_category: it enters one of `categories`; reopened: it leaves resolved/closed; agent_reply / requester_reply: a public comment by an agent / the requester side; team_assigned: a team (one of `teamIds`, if given) takes it' }),
+  statuses: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, minItems: 1 })),
+  categories: Type.Optional(Type.Array(StringEnum(STATUS_CATEGORIES), { uniqueItems: true, minItems: 1 })),
+  teamIds: Type.Optional(Type.Array(Uuid, { uniqueItems: true }))
+}, { additionalProperties: false, description: 'One condition over ticket events; a list of them matches when any does' })
+
+const conditions = (what: string) => Type.Array(ConditionSchema, { maxItems: 10, description: what })
+const triggerFields = {
+  startOn: conditions('Events that start the clock, or a new cycle once the current one has ended. Default: created (resolution also reopened; next_response also requester_reply)'),
+  stopOn: conditions('Events that stop a running cycle: met within the goal, else breached. Default: status_category resolved or closed (response metrics also agent_reply)'),
+  cancelOn: conditions('Events that cancel a running cycle: neither met nor breached. Default: status cancelled or rejected'),
+  resetOn: conditions('Events that end a running cycle and start the next one at once. Default: none')
+}
 
 const GoalMinutesSchema = Type.Object({ p1: Minutes, p2: Minutes, p3: Minutes, p4: Minutes }, { additionalProperties: false })
 
@@ -42,6 +59,7 @@ export const SlaPolicySchema = Type.Object({
   version: Type.Integer({ minimum: 1 }),
   active: Type.Boolean(),
   ...definitionFields,
+  ...triggerFields,
   createdAt: Timestamp,
   updatedAt: Timestamp
 }, { $id: 'SlaPolicy' })
@@ -58,6 +76,10 @@ export const CreateSlaPolicySchema = Type.Object({
   calendarId: Type.Optional(definitionFields.calendarId),
   pauseOn: Type.Optional(definitionFields.pauseOn),
   warnAt: Type.Optional(definitionFields.warnAt),
+  startOn: Type.Optional(triggerFields.startOn),
+  stopOn: Type.Optional(triggerFields.stopOn),
+  cancelOn: Type.Optional(triggerFields.cancelOn),
+  resetOn: Type.Optional(triggerFields.resetOn),
   position: Type.Optional(Type.Integer({ minimum: 0, description: 'Default: after every existing policy' }))
 }, { additionalProperties: false })
 export type CreateSlaPolicy = Static<typeof CreateSlaPolicySchema>
@@ -71,7 +93,7 @@ export type UpdateSlaPolicy = Static<typeof UpdateSlaPolicySchema>
 export const SlaPolicyVersionSchema = Type.Object({
   version: Type.Integer(),
   active: Type.Boolean(),
-  definition: Type.Object(definitionFields),
+  definition: Type.Object({ ...definitionFields, ...triggerFields }),
   changedById: Uuid,
   createdAt: Timestamp
 })

@@ -2,24 +2,32 @@ import type { Db } from '../../db/client.js'
 import type { Clock } from '../../shared/clock.js'
 import { NotFoundError, ValidationError, type FieldError } from '../../shared/errors.js'
 import { requireAdmin, requireAgent, type Principal } from '../../shared/principal.js'
-import { findDesk } from '../desks/repository.js'
+import { findDesk, findTeamById } from '../desks/repository.js'
 import { findCalendar } from '../calendars/repository.js'
 import { priorityFor } from '../tickets/priority.js'
 import { addBusinessMs } from './business-time.js'
 import type { CalendarCache } from './calendar-cache.js'
-import { applicablePolicies, validatePolicy, type PolicyDefinition } from './policy.js'
+import { applicablePolicies, checkBoundTeam, validatePolicy, type PolicyDefinition } from './policy.js'
 import * as repo from './repository.js'
+import { TRIGGER_KEYS, triggersOf, validateTriggers } from './triggers.js'
 import type { CreateSlaPolicy, SimulateRequest, SimulateResponse, SlaPolicy, UpdateSlaPolicy } from './schema.js'
+
+/** The definition as clients see it: start/stop/cancel/reset conditions in force, defaults filled in. */
+const effective = (definition: PolicyDefinition) => ({ ...definition, ...triggersOf(definition) })
 
 const toPolicy = (row: repo.PolicyRow): SlaPolicy => ({
   id: row.id,
   position: row.position,
   version: row.version,
   active: row.isActive,
-  ...(row.definition as PolicyDefinition),
+  ...effective(row.definition as PolicyDefinition),
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString()
 })
+
+/** The given keys of `input` (omitted ones stay absent, so their defaults keep applying). */
+const pick = <T extends object, K extends keyof T>(input: T, keys: readonly K[]) =>
+  Object.fromEntries(keys.filter(k => input[k] !== undefined).map(k => [k, input[k]])) as Pick<T, K>
 
 const policyNotFound = (id: string) => new NotFoundError('NOT_FOUND', `SLA policy ${id} does not exist`)
 const MS_PER_MINUTE = 60_000
@@ -30,10 +38,19 @@ export function createSlaService ({ db, clock, calendars }: { db: Db, clock: Clo
 
   /** Resolves desk keys to ids and checks references; every problem is reported at once. */
   async function normalized (tx: Db, definition: PolicyDefinition): Promise<PolicyDefinition> {
-    const problems: FieldError[] = validatePolicy(definition)
+    const problems: FieldError[] = [...validatePolicy(definition), ...validateTriggers(definition)]
+    for (const key of TRIGGER_KEYS) {
+      for (const [i, condition] of (definition[key] ?? []).entries()) {
+        for (const [j, teamId] of (condition.teamIds ?? []).entries()) {
+          if (await findTeamById(tx, teamId) === undefined) problems.push({ path: `/${key}/${i}/teamIds/${j}`, message: 'no such team' })
+        }
+      }
+    }
     if (definition.calendarId !== null && await findCalendar(tx, definition.calendarId) === undefined) {
       problems.push({ path: '/calendarId', message: 'no such calendar' })
     }
+    const teamProblem = definition.counterparty.teamId === undefined ? null : checkBoundTeam(definition, await findTeamById(tx, definition.counterparty.teamId))
+    if (teamProblem !== null) problems.push({ path: '/counterparty/teamId', message: teamProblem })
     const deskIds: string[] = []
     for (const [i, ref] of (definition.appliesTo.deskIds ?? []).entries()) {
       const desk = await findDesk(tx, ref)
@@ -59,7 +76,8 @@ export function createSlaService ({ db, clock, calendars }: { db: Db, clock: Clo
           calendarSource: input.calendarSource ?? 'policy',
           calendarId: input.calendarId ?? null,
           pauseOn: input.pauseOn ?? [],
-          warnAt: input.warnAt ?? []
+          warnAt: input.warnAt ?? [],
+          ...pick(input, TRIGGER_KEYS)
         })
         const row = await repo.insertPolicy(tx, { position: input.position ?? await repo.nextPosition(tx), definition, createdAt: now, updatedAt: now })
         await repo.insertPolicyVersion(tx, { policyId: row.id, version: 1, definition, isActive: true, changedById: actor.userId, createdAt: now })
@@ -99,7 +117,7 @@ export function createSlaService ({ db, clock, calendars }: { db: Db, clock: Clo
       requireAgent(actor)
       if (await repo.findPolicy(db, id) === undefined) throw policyNotFound(id)
       return (await repo.listPolicyVersions(db, id)).map(v => ({
-        version: v.version, active: v.isActive, definition: v.definition as PolicyDefinition, changedById: v.changedById, createdAt: v.createdAt.toISOString()
+        version: v.version, active: v.isActive, definition: effective(v.definition as PolicyDefinition), changedById: v.changedById, createdAt: v.createdAt.toISOString()
       }))
     },
 
