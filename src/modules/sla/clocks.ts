@@ -6,7 +6,6 @@ import { worksDesk, type Principal } from '../../shared/principal.js'
 import { explainSpans } from './business-time.js'
 import type { Priority } from '../tickets/priority.js'
 import type { TicketType } from '../workflows/definition.js'
-import { findDesk } from '../desks/repository.js'
 import { findUserById } from '../users/repository.js'
 import type { TicketChange, TicketService } from '../tickets/service.js'
 import type { CalendarCache } from './calendar-cache.js'
@@ -19,6 +18,7 @@ import { applicablePolicies, boundTeamOf, type PolicyDefinition, type TicketFact
 import { actionFor, triggersOf, type TicketEvent, type Triggers } from './triggers.js'
 import { indexColumns as indexed } from './clock-index.js'
 import * as repo from './repository.js'
+import { calendarRefFor } from './calendar-source.js'
 
 const MS_PER_MINUTE = 60_000
 type TicketFields = { type: TicketType, priority: Priority, deskId: string, serviceId: string | null, teamId: string | null, requesterId: string, status: string, statusCategory: string }
@@ -76,8 +76,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
 
   /** A new clock row for the policy, its first cycle starting at `at` (paused at once when the ticket's status pauses it). */
   async function newClock (tx: Db, ticketId: string, ticket: TicketFields, policy: ActivePolicy, at: Date) {
-    const desk = policy.calendarSource === 'desk' ? await findDesk(tx, ticket.deskId) : undefined
-    const { calendar, calendarId } = await calendars(tx, policy.calendarSource === 'desk' ? desk?.calendarId ?? null : policy.calendarId)
+    const { calendar, calendarId } = await calendars(tx, await calendarRefFor(tx, policy, ticket))
     let state = startClock({ policyId: policy.row.id, policyVersion: policy.row.version, kind: policy.kind, metric: policy.metric, goalMs: policy.goalMinutes[ticket.priority] * MS_PER_MINUTE, calendarId }, calendar, at.getTime())
     if (policy.pauseOn.includes(ticket.status)) state = pauseClock(state, at.getTime(), `status:${ticket.status}`)
     return { ticketId, policyId: policy.row.id, kind: policy.kind, metric: policy.metric, teamId: boundTeamOf(policy), triggers: triggersOf(policy), goalMinutes: policy.goalMinutes, pauseOn: policy.pauseOn, warnAt: policy.warnAt, state, ...indexed(state, calendar, policy.warnAt), createdAt: at, updatedAt: at }

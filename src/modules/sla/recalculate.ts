@@ -4,7 +4,7 @@ import type { Clock } from '../../shared/clock.js'
 import { ValidationError } from '../../shared/errors.js'
 import { isUuid } from '../../shared/ids.js'
 import { requireAdmin, type Principal } from '../../shared/principal.js'
-import { findDesk, isDeskMember } from '../desks/repository.js'
+import { isDeskMember } from '../desks/repository.js'
 import { findTicketsByIds } from '../tickets/repository.js'
 import type { CalendarCache } from './calendar-cache.js'
 import { viewClock, type ClockState } from './clock.js'
@@ -12,6 +12,7 @@ import { indexColumns } from './clock-index.js'
 import type { PolicyDefinition } from './policy.js'
 import { replayCycle, type TimelineEvent } from './replay.js'
 import * as repo from './repository.js'
+import { calendarRefFor } from './calendar-source.js'
 import type { RecalculateRequest, RecalculateResponse } from './schema.js'
 
 /** One call recomputes at most this many clocks; narrow with ticketIds or policyIds beyond it. */
@@ -52,7 +53,7 @@ export function createSlaRecalculation ({ db, clock, calendars }: { db: Db, cloc
       const policy = await repo.findPolicy(tx, row.policyId)
       if (policy === undefined) continue
       const definition = policy.definition as PolicyDefinition
-      const calendarRef = definition.calendarSource === 'desk' ? (await findDesk(tx, ticket.deskId))?.calendarId ?? null : definition.calendarId
+      const calendarRef = await calendarRefFor(tx, definition, ticket)
       const target = await calendars(tx, calendarRef)
       const current = await calendars(tx, before.calendarId)
       const after = replayCycle(before, { version: policy.version, goalMinutes: definition.goalMinutes, pauseOn: definition.pauseOn, warnAt: definition.warnAt, calendarId: target.calendarId }, target.calendar, timeline)

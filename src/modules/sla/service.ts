@@ -9,6 +9,7 @@ import { addBusinessMs } from './business-time.js'
 import type { CalendarCache } from './calendar-cache.js'
 import { applicablePolicies, checkBoundTeam, validatePolicy, type PolicyDefinition } from './policy.js'
 import * as repo from './repository.js'
+import { calendarRefFor } from './calendar-source.js'
 import { TRIGGER_KEYS, triggersOf, validateTriggers } from './triggers.js'
 import type { CreateSlaPolicy, SimulateRequest, SimulateResponse, SlaPolicy, UpdateSlaPolicy } from './schema.js'
 
@@ -132,7 +133,7 @@ export function createSlaService ({ db, clock, calendars }: { db: Db, clock: Clo
       const startMs = Date.parse(request.startAt)
       const clocks = []
       for (const policy of applicablePolicies(policies, facts)) {
-        const { calendar, calendarId, timeZone } = await calendarFor(db, policy.calendarSource === 'desk' ? desk.calendarId : policy.calendarId)
+        const { calendar, calendarId, timeZone } = await calendarFor(db, await calendarRefFor(db, policy, facts))
         const goalMs = policy.goalMinutes[priority] * MS_PER_MINUTE
         clocks.push({
           policyId: policy.row.id,
