@@ -254,7 +254,8 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       const byTicket = new Map<string, TicketClockView[]>()
       // Each distinct calendar is read once per call, so a page costs the same however long it is.
       const calendarOf = new Map<string | null, Promise<{ calendar: CompiledCalendar }>>()
-      for (const row of await repo.findClocks(db, visible.map(t => t.id))) {
+      const rows = visible.length === 1 ? await repo.findClocksOfTicket(db, visible[0]!.id) : await repo.findClocks(db, visible.map(t => t.id))
+      for (const row of rows) {
         if (row.kind !== 'sla' && !internalOn.has(row.ticketId)) continue
         const state = row.state as ClockState
         if (!calendarOf.has(state.calendarId)) calendarOf.set(state.calendarId, calendars(db, state.calendarId))

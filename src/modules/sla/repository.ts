@@ -59,6 +59,21 @@ export async function findClocks (db: Db, ticketIds: readonly string[]) {
     .orderBy(asc(slaClocks.createdAt), asc(slaClocks.kind), asc(slaClocks.metric), asc(slaClocks.id))
 }
 
+// Reading one ticket carries its clocks: that read is prepared once per database handle (a named
+// statement on PostgreSQL), like the ticket read itself, so it skips query building and planning.
+const preparedOfTicket = new WeakMap<Db, { execute: (v: { ticketId: string }) => Promise<unknown[]> }>()
+
+/** The clocks of one ticket, outside any transaction. */
+export async function findClocksOfTicket (db: Db, ticketId: string): Promise<ClockRow[]> {
+  let statement = preparedOfTicket.get(db)
+  if (statement === undefined) {
+    statement = db.select().from(slaClocks).where(eq(slaClocks.ticketId, sql.placeholder('ticketId')))
+      .orderBy(asc(slaClocks.createdAt), asc(slaClocks.kind), asc(slaClocks.metric), asc(slaClocks.id)).prepare('sla_clocks_of_ticket')
+    preparedOfTicket.set(db, statement)
+  }
+  return await statement.execute({ ticketId }) as ClockRow[]
+}
+
 export async function updateClock (db: Db, id: string, patch: ClockIndexColumns & { state: unknown, goalMinutes?: unknown, pauseOn?: string[], warnAt?: number[], updatedAt: Date }) {
   await db.update(slaClocks).set(patch).where(eq(slaClocks.id, id))
 }
