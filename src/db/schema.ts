@@ -14,6 +14,8 @@ const id = () => uuid().primaryKey().default(sql`gen_random_uuid()`)
 export const organizations = pgTable('organizations', {
   id: id(),
   name: text().notNull(),
+  /** Business hours of this customer, for SLA policies with calendarSource organization. */
+  calendarId: uuid().references((): AnyPgColumn => calendars.id),
   createdAt: createdAt()
 }, (t) => [uniqueIndex('organizations_name_key').on(t.name)])
 

@@ -10,7 +10,7 @@ export const POLICY_KINDS = ['sla', 'ola', 'uc'] as const
 export type PolicyKind = typeof POLICY_KINDS[number]
 export const METRICS = ['first_response', 'next_response', 'resolution'] as const
 export type Metric = typeof METRICS[number]
-export const CALENDAR_SOURCES = ['policy', 'desk', 'service'] as const
+export const CALENDAR_SOURCES = ['policy', 'desk', 'service', 'organization'] as const
 export type CalendarSource = typeof CALENDAR_SOURCES[number]
 
 /** All keys optional and AND-ed; an empty or missing list matches anything. */

@@ -47,7 +47,7 @@ const definitionFields = {
   counterparty: CounterpartySchema,
   appliesTo: AppliesToSchema,
   goalMinutes: GoalMinutesSchema,
-  calendarSource: StringEnum(CALENDAR_SOURCES, { description: 'policy: calendarId; desk: the ticket desk\'s calendar (open around the clock when it has none); service: the support hours of the ticket\'s service (calendarId when the ticket has no service or the service no support hours)' }),
+  calendarSource: StringEnum(CALENDAR_SOURCES, { description: 'policy: calendarId; desk: the ticket desk\'s calendar (open around the clock when it has none); service: the support hours of the ticket\'s service; organization: the business hours of the requester\'s organisation (for both: calendarId when there is none)' }),
   calendarId: Nullable(Uuid),
   pauseOn: Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, description: 'Statuses that pause the clock' }),
   warnAt: Type.Array(Type.Integer({ minimum: 1, maximum: 99 }), { uniqueItems: true, maxItems: 5, description: 'Warning thresholds, percent of the goal' })

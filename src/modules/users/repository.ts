@@ -64,9 +64,14 @@ export async function findMemberships (db: Db, userId: string) {
     .where(eq(teamMembers.userId, userId))
 }
 
-export async function insertOrganization (db: Db, name: string, now: Date) {
-  const [row] = await db.insert(organizations).values({ name, createdAt: now }).returning()
+export async function insertOrganization (db: Db, values: { name: string, calendarId?: string | null | undefined }, now: Date) {
+  const [row] = await db.insert(organizations).values({ name: values.name, calendarId: values.calendarId ?? null, createdAt: now }).returning()
   return row!
+}
+
+export async function updateOrganization (db: Db, id: string, patch: { name?: string | undefined, calendarId?: string | null | undefined }) {
+  const [row] = await db.update(organizations).set(patch).where(eq(organizations.id, id)).returning()
+  return row
 }
 
 export async function findOrganizationById (db: Db, id: string) {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { principalOf } from '../../http/auth.js'
 import { withNextLink } from '../../http/lists.js'
 import { errorResponses, IdParams, ListQuerySchema, PageOf } from '../../http/schemas.js'
-import { CreateOrganizationSchema, MeSchema, OrganizationSchema, UpdateUserSchema, UserSchema } from './schema.js'
+import { CreateOrganizationSchema, MeSchema, OrganizationSchema, UpdateOrganizationSchema, UpdateUserSchema, UserSchema } from './schema.js'
 
 export const meRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { schema: { tags: ['users'], operationId: 'getMe', summary: 'Who you are', response: { 200: Type.Ref(MeSchema), ...errorResponses } } },
@@ -27,7 +27,7 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['organizations']
   app.post('/', { schema: { tags, summary: 'Create an organisation (admin)', body: CreateOrganizationSchema, response: { 201: Type.Ref(OrganizationSchema), ...errorResponses } } },
     async (request, reply) => {
-      const org = await users.createOrganization(principalOf(request), request.body.name)
+      const org = await users.createOrganization(principalOf(request), request.body)
       reply.code(201).header('location', `/v1/organizations/${org.id}`)
       return org
     })
@@ -35,4 +35,6 @@ export const organizationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => withNextLink(request, reply, await users.listOrganizations(principalOf(request), request.query.limit ?? 50, request.query.cursor)))
   app.get('/:organizationId', { schema: { tags, summary: 'Read an organisation', params: IdParams('organizationId'), response: { 200: Type.Ref(OrganizationSchema), ...errorResponses } } },
     async (request) => users.getOrganization(principalOf(request), request.params.organizationId))
+  app.patch('/:organizationId', { schema: { tags, summary: 'Rename an organisation or set its business hours (admin)', params: IdParams('organizationId'), body: UpdateOrganizationSchema, response: { 200: Type.Ref(OrganizationSchema), ...errorResponses } } },
+    async (request) => users.updateOrganization(principalOf(request), request.params.organizationId, request.body))
 }

@@ -33,6 +33,14 @@ export const UpdateUserSchema = Type.Object({
 }, { additionalProperties: false, minProperties: 1 })
 export type UpdateUser = Static<typeof UpdateUserSchema>
 
-export const OrganizationSchema = Type.Object({ id: Uuid, name: Type.String(), createdAt: Timestamp }, { $id: 'Organization' })
+export const OrganizationSchema = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  calendarId: Nullable(Type.String({ format: 'uuid', description: 'Business hours of this customer, used by SLA policies with calendarSource organization' })),
+  createdAt: Timestamp
+}, { $id: 'Organization' })
 export type Organization = Static<typeof OrganizationSchema>
-export const CreateOrganizationSchema = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false })
+export const CreateOrganizationSchema = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), calendarId: Type.Optional(Nullable(Uuid)) }, { additionalProperties: false })
+export type CreateOrganization = Static<typeof CreateOrganizationSchema>
+export const UpdateOrganizationSchema = Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), calendarId: Type.Optional(Nullable(Uuid)) }, { additionalProperties: false, minProperties: 1 })
+export type UpdateOrganization = Static<typeof UpdateOrganizationSchema>

@@ -1,13 +1,14 @@
 import type { Db } from '../../db/client.js'
 import { isUniqueViolation } from '../../db/errors.js'
 import type { Clock } from '../../shared/clock.js'
-import { ConflictError, NotFoundError } from '../../shared/errors.js'
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js'
 import { isUuid } from '../../shared/ids.js'
 import { creationCursorOf, decodeCreationCursor } from '../../shared/creation-cursor.js'
 import { toPage, type Page } from '../../shared/pagination.js'
 import { ROLES, isAgent, requireAdmin, requireAgent, strongestRole, type Principal, type Role } from '../../shared/principal.js'
 import * as repo from './repository.js'
-import type { Me, Organization, UpdateUser, User } from './schema.js'
+import { findCalendar } from '../calendars/repository.js'
+import type { CreateOrganization, Me, Organization, UpdateOrganization, UpdateUser, User } from './schema.js'
 
 export function toUser (row: repo.UserRow): User {
   return {
@@ -23,7 +24,7 @@ export function toUser (row: repo.UserRow): User {
   }
 }
 
-const toOrganization = (row: repo.OrganizationRow): Organization => ({ id: row.id, name: row.name, createdAt: row.createdAt.toISOString() })
+const toOrganization = (row: repo.OrganizationRow): Organization => ({ id: row.id, name: row.name, calendarId: row.calendarId, createdAt: row.createdAt.toISOString() })
 
 /** Identity claims taken from a verified token (never from a header). */
 export interface VerifiedIdentity extends repo.ClaimedUser { roles: Role[] }
@@ -32,6 +33,10 @@ const CACHE_TTL_MS = 5000
 const CACHE_MAX = 10_000
 
 export function createUserService ({ db, clock }: { db: Db, clock: Clock }) {
+  async function checkCalendar (calendarId: string | null | undefined) {
+    if (calendarId != null && await findCalendar(db, calendarId) === undefined) throw new ValidationError([{ path: '/calendarId', message: 'no such calendar' }])
+  }
+
   // Principals are cached briefly so a request costs no extra statements; any change to
   // users, teams or memberships in this process clears the cache at once.
   const cache = new Map<string, { principal: Principal, fingerprint: string, expires: number }>()
@@ -119,12 +124,26 @@ export function createUserService ({ db, clock }: { db: Db, clock: Clock }) {
       return toUser(row)
     },
 
-    async createOrganization (actor: Principal, name: string): Promise<Organization> {
+    async createOrganization (actor: Principal, input: CreateOrganization): Promise<Organization> {
       requireAdmin(actor)
+      await checkCalendar(input.calendarId)
       try {
-        return toOrganization(await repo.insertOrganization(db, name, clock.now()))
+        return toOrganization(await repo.insertOrganization(db, input, clock.now()))
       } catch (err) {
-        if (isUniqueViolation(err)) throw new ConflictError('CONFLICT', `An organization named ${name} exists`)
+        if (isUniqueViolation(err)) throw new ConflictError('CONFLICT', `An organization named ${input.name} exists`)
+        throw err
+      }
+    },
+
+    async updateOrganization (actor: Principal, id: string, patch: UpdateOrganization): Promise<Organization> {
+      requireAdmin(actor)
+      await checkCalendar(patch.calendarId)
+      try {
+        const row = isUuid(id) ? await repo.updateOrganization(db, id, patch) : undefined
+        if (row === undefined) throw new NotFoundError('ORGANIZATION_NOT_FOUND', `Organization ${id} does not exist`)
+        return toOrganization(row)
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new ConflictError('CONFLICT', `An organization named ${patch.name ?? ''} exists`)
         throw err
       }
     },
