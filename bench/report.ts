@@ -84,6 +84,14 @@ export function checkTargets (summaries: Summary[]): Target[] {
   }
   throughput('create', 0.5, 'the insert baseline')
   throughput('get', 0.6, 'SELECT 1')
+  for (const s of summaries.filter(s => s.scenario === 'get-sla')) {
+    const extra = 1 / s.ratio - 1
+    targets.push({
+      name: `reading a ticket with three clocks costs < 10% more than one without, at ${s.connections} connection${s.connections === 1 ? '' : 's'}`,
+      passed: extra < 0.1 && s.failed === 0,
+      detail: `${Math.round(extra * 100)}% more time per read (${s.rps} vs ${s.baselineRps} req/s); cpu per read ×${s.cpuRatio.toFixed(2)}`
+    })
+  }
   for (const s of summaries.filter(s => s.scenario === 'catalog')) {
     targets.push({
       name: `catalog browse (1 000 services, 5 000 items, as a requester) p99 < 30 ms at ${s.connections} connection${s.connections === 1 ? '' : 's'}`,

@@ -16,6 +16,7 @@ import { startCluster } from './postgres.js'
 import { checkTargets, formatRows, formatSummaries, formatTargets, summarize, type Row } from './report.js'
 import { COMMENT_WORDS, DESCRIPTION_WORDS, RARE_WORDS, seed, signToken, TITLE_SUBJECTS } from './seed.js'
 import { seedCatalog } from './catalog-seed.js'
+import { seedClockedTickets } from './clocked.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -24,7 +25,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '1,8' },
     rounds: { type: 'string', default: '1' },
-    only: { type: 'string', default: 'get,list,search,catalog,create' },
+    only: { type: 'string', default: 'get,get-sla,list,search,catalog,create' },
     explain: { type: 'boolean', default: false }
   }
 })
@@ -41,7 +42,7 @@ const options = {
   rounds: positive('rounds', flags.rounds),
   only: flags.only.split(',').map(s => s.trim())
 }
-const SCENARIOS = ['get', 'list', 'search', 'catalog', 'create']
+const SCENARIOS = ['get', 'get-sla', 'list', 'search', 'catalog', 'create']
 const unknown = options.only.filter(name => !SCENARIOS.includes(name))
 if (unknown.length > 0) throw new Error(`--only takes ${SCENARIOS.join(', ')}; not ${unknown.join(', ')}`)
 const say = (text: string) => process.stderr.write(`${text}\n`)
@@ -145,6 +146,8 @@ async function main () {
   say(`seeded ${catalog.services} services and ${catalog.items} catalogue items`)
   // Browsing is measured as a requester the eligibility rules apply to.
   const requesterToken = await signToken(secret, 'bench-requester', ['requester'], { department: 'Sales', location: 'Berlin' })
+  const clocked = options.only.includes('get-sla') ? await seedClockedTickets(appUrl, seeded.adminToken, 500) : []
+  if (clocked.length > 0) say(`opened ${clocked.length} problems with three SLA clocks each`)
 
   // Plans of the seeded state, which is what the read scenarios see (create runs last).
   let plans: Plan[] = []
@@ -166,8 +169,10 @@ async function main () {
   const auth = { authorization: `Bearer ${seeded.adminToken}` }
   const json = { 'content-type': 'application/json' }
   const createBody = JSON.stringify({ type: 'incident', deskId: 'IT', title: 'Laptop does not start after update', description: 'The docking station firmware was updated last night.' })
-  const scenarios: Array<{ name: string, baseline: keyof typeof baselines, job: Omit<LoadJob, 'connections' | 'duration' | 'warmup'> }> = [
+  const scenarios: Array<{ name: string, baseline: keyof typeof baselineJobs, job: Omit<LoadJob, 'connections' | 'duration' | 'warmup'> }> = [
     { name: 'get', baseline: 'select1', job: { url: `${appUrl}/v1/tickets/IT-{}`, method: 'GET', headers: auth, pick: { max: seeded.tickets } } },
+    // The same read of tickets that carry three clocks, against the read of tickets that carry none.
+    { name: 'get-sla', baseline: 'get', job: { url: `${appUrl}/v1/tickets/IT-{}`, method: 'GET', headers: auth, pick: { values: clocked.map(String) } } },
     { name: 'list', baseline: 'select1', job: { url: `${appUrl}/v1/tickets?status=new&priority=p2&limit=50`, method: 'GET', headers: auth } },
     { name: 'search', baseline: 'select1', job: { url: `${appUrl}/v1/tickets?q={}&limit=50`, method: 'GET', headers: auth, pick: { values: SEARCH_WORDS } } },
     // As a browser asks for it: portals are browsers, and every browser sends Accept-Encoding.
@@ -177,7 +182,8 @@ async function main () {
   ]
   const baselineJobs = {
     insert: { url: baselines.insert.url, method: 'POST', headers: json, body: createBody },
-    select1: { url: baselines.select1.url, method: 'GET', headers: {} }
+    select1: { url: baselines.select1.url, method: 'GET', headers: {} },
+    get: { url: `${appUrl}/v1/tickets/IT-{}`, method: 'GET', headers: auth, pick: { max: seeded.tickets } }
   } as const
 
   const rows: Row[] = []

@@ -13,20 +13,30 @@ const AROUND_THE_CLOCK: CalendarDefinition = { timeZone: 'UTC', workingHours: []
  * open around the clock in UTC.
  */
 export function createCalendarCache () {
-  const compiled = new Map<string, CompiledCalendar>()
+  const compiled = new Map<string, ResolvedCalendar>()
   const aroundTheClock: ResolvedCalendar = { calendar: compileCalendar(AROUND_THE_CLOCK), calendarId: null, timeZone: 'UTC' }
-  return async function resolve (db: Db, calendarId: string | null): Promise<ResolvedCalendar> {
+  async function resolve (db: Db, calendarId: string | null): Promise<ResolvedCalendar> {
     if (calendarId === null) return aroundTheClock
     const row = await findCalendar(db, calendarId)
     if (row === undefined) return aroundTheClock
     const key = `${row.id}:${row.version}`
     let entry = compiled.get(key)
     if (entry === undefined) {
-      entry = compileCalendar({ timeZone: row.timeZone, workingHours: row.workingHours as CalendarDefinition['workingHours'], holidays: row.holidays as CalendarDefinition['holidays'] })
+      const calendar = compileCalendar({ timeZone: row.timeZone, workingHours: row.workingHours as CalendarDefinition['workingHours'], holidays: row.holidays as CalendarDefinition['holidays'] })
+      entry = { calendar, calendarId: row.id, timeZone: row.timeZone }
       if (compiled.size > 1000) compiled.clear()
       compiled.set(key, entry)
     }
-    return { calendar: entry, calendarId: row.id, timeZone: row.timeZone }
+    return entry
   }
+  /**
+   * The same when the caller already read the calendar's current version (joined to the clocks
+   * it reads): a compiled calendar of that version answers without a query.
+   */
+  resolve.atVersion = async (db: Db, calendarId: string | null, version: number | null): Promise<ResolvedCalendar> => {
+    if (calendarId === null || version === null) return await resolve(db, calendarId)
+    return compiled.get(`${calendarId}:${version}`) ?? await resolve(db, calendarId)
+  }
+  return resolve
 }
 export type CalendarCache = ReturnType<typeof createCalendarCache>

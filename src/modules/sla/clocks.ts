@@ -254,11 +254,14 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       const byTicket = new Map<string, TicketClockView[]>()
       // Each distinct calendar is read once per call, so a page costs the same however long it is.
       const calendarOf = new Map<string | null, Promise<{ calendar: CompiledCalendar }>>()
-      const rows = visible.length === 1 ? await repo.findClocksOfTicket(db, visible[0]!.id) : await repo.findClocks(db, visible.map(t => t.id))
-      for (const row of rows) {
+      // One ticket: its clocks come with their calendars' versions, so warm calendars cost no query.
+      const rows = visible.length === 1
+        ? await repo.findClocksOfTicket(db, visible[0]!.id)
+        : (await repo.findClocks(db, visible.map(t => t.id))).map(c => ({ clock: c, calendarVersion: null }))
+      for (const { clock: row, calendarVersion } of rows) {
         if (row.kind !== 'sla' && !internalOn.has(row.ticketId)) continue
         const state = row.state as ClockState
-        if (!calendarOf.has(state.calendarId)) calendarOf.set(state.calendarId, calendars(db, state.calendarId))
+        if (!calendarOf.has(state.calendarId)) calendarOf.set(state.calendarId, calendars.atVersion(db, state.calendarId, calendarVersion))
         const { calendar } = await calendarOf.get(state.calendarId)!
         const list = byTicket.get(row.ticketId) ?? []
         list.push({ id: row.id, ...viewClock(state, calendar, now) })

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { slaClocks, slaPolicies, slaPolicyVersions, ticketEvents } from '../../db/schema.js'
+import { calendars, slaClocks, slaPolicies, slaPolicyVersions, ticketEvents } from '../../db/schema.js'
 import { isUuid } from '../../shared/ids.js'
 import type { ClockIndexColumns } from './clock-index.js'
 
@@ -61,17 +61,21 @@ export async function findClocks (db: Db, ticketIds: readonly string[]) {
 
 // Reading one ticket carries its clocks: that read is prepared once per database handle (a named
 // statement on PostgreSQL), like the ticket read itself, so it skips query building and planning.
+// The current version of each clock's calendar comes with it, so compiled calendars answer
+// without reading the calendar again.
 const preparedOfTicket = new WeakMap<Db, { execute: (v: { ticketId: string }) => Promise<unknown[]> }>()
 
-/** The clocks of one ticket, outside any transaction. */
-export async function findClocksOfTicket (db: Db, ticketId: string): Promise<ClockRow[]> {
+/** The clocks of one ticket, outside any transaction, each with its calendar's current version. */
+export async function findClocksOfTicket (db: Db, ticketId: string): Promise<Array<{ clock: ClockRow, calendarVersion: number | null }>> {
   let statement = preparedOfTicket.get(db)
   if (statement === undefined) {
-    statement = db.select().from(slaClocks).where(eq(slaClocks.ticketId, sql.placeholder('ticketId')))
+    statement = db.select({ clock: slaClocks, calendarVersion: calendars.version }).from(slaClocks)
+      .leftJoin(calendars, sql`${calendars.id} = (${slaClocks.state}->>'calendarId')::uuid`)
+      .where(eq(slaClocks.ticketId, sql.placeholder('ticketId')))
       .orderBy(asc(slaClocks.createdAt), asc(slaClocks.kind), asc(slaClocks.metric), asc(slaClocks.id)).prepare('sla_clocks_of_ticket')
     preparedOfTicket.set(db, statement)
   }
-  return await statement.execute({ ticketId }) as ClockRow[]
+  return await statement.execute({ ticketId }) as Array<{ clock: ClockRow, calendarVersion: number | null }>
 }
 
 export async function updateClock (db: Db, id: string, patch: ClockIndexColumns & { state: unknown, goalMinutes?: unknown, pauseOn?: string[], warnAt?: number[], updatedAt: Date }) {
