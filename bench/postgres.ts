@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto'
 import { execFile } from 'node:child_process'
 import { chown, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import pg from 'pg'
 
 const run = promisify(execFile)
 
@@ -75,4 +77,32 @@ export async function startCluster (): Promise<Cluster> {
     await stop()
     throw err
   }
+}
+
+/**
+ * A fresh database named `<prefix>_<random>` on DATABASE_URL's server, or on a throwaway cluster
+ * when it is unset. Each thing started is pushed on `stack` (cluster, database), to be undone in
+ * reverse order.
+ */
+export async function scratchDatabase (prefix: string, stack: Array<() => Promise<unknown>>, say: (text: string) => void) {
+  let serverUrl = process.env.DATABASE_URL
+  if (serverUrl === undefined) {
+    say('starting a throwaway PostgreSQL cluster')
+    const cluster = await startCluster()
+    stack.push(cluster.stop)
+    serverUrl = cluster.url
+  }
+  const server = serverUrl
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`
+  const admin = async (text: string) => {
+    const client = new pg.Client({ connectionString: server })
+    await client.connect()
+    try { return await client.query(text) } finally { await client.end() }
+  }
+  await admin(`create database ${name}`)
+  stack.push(() => admin(`drop database if exists ${name} with (force)`))
+  const url = new URL(server)
+  url.pathname = `/${name}`
+  const { rows: [version] } = await admin('show server_version')
+  return { databaseUrl: url.toString(), admin, serverVersion: String((version as { server_version?: string } | undefined)?.server_version) }
 }

@@ -5,14 +5,13 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
-import pg from 'pg'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { openDatabase } from '../src/db/client.js'
 import { createScratchTables, startInsert, startSelectOne, type Baseline } from './baselines.js'
 import { explainLists, formatPlans, type Plan } from './explain.js'
 import type { LoadJob, LoadResult } from './load.js'
-import { startCluster } from './postgres.js'
+import { scratchDatabase } from './postgres.js'
 import { checkTargets, formatRows, formatSummaries, formatTargets, summarize, type Row } from './report.js'
 import { COMMENT_WORDS, DESCRIPTION_WORDS, RARE_WORDS, seed, signToken, TITLE_SUBJECTS } from './seed.js'
 import { seedCatalog } from './catalog-seed.js'
@@ -111,25 +110,7 @@ async function measured (run: () => Promise<LoadResult>): Promise<{ result: Load
 
 async function main () {
   const startedAt = new Date()
-  let serverUrl = process.env.DATABASE_URL
-  if (serverUrl === undefined) {
-    say('starting a throwaway PostgreSQL cluster')
-    const cluster = await startCluster()
-    stack.push(cluster.stop)
-    serverUrl = cluster.url
-  }
-  const name = `docket_bench_${randomBytes(4).toString('hex')}`
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl })
-    await client.connect()
-    try { return await client.query(sql) } finally { await client.end() }
-  }
-  await admin(`create database ${name}`)
-  stack.push(() => admin(`drop database if exists ${name} with (force)`))
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const databaseUrl = url.toString()
-  const { rows: [version] } = await admin('show server_version')
+  const { databaseUrl, serverVersion } = await scratchDatabase('docket_bench', stack, say)
 
   const secret = randomBytes(24).toString('hex')
   const database = openDatabase({ url: databaseUrl })
@@ -203,7 +184,7 @@ async function main () {
   const summaries = summarize(rows)
   const targets = checkTargets(summaries)
   const out = [
-    `Docket bench: ${seeded.tickets} tickets, ${options.duration} s per run after ${options.warmup} s warm-up, PostgreSQL ${String(version?.server_version)}, ${cpus().length} CPUs, Node ${process.version}`,
+    `Docket bench: ${seeded.tickets} tickets, ${options.duration} s per run after ${options.warmup} s warm-up, PostgreSQL ${serverVersion}, ${cpus().length} CPUs, Node ${process.version}`,
     '', 'Every run, in order:', formatRows(rows),
     '', `Medians over ${options.rounds} round(s); ratio = req/s over the baseline run just before:`, formatSummaries(summaries),
     '', formatTargets(targets),
@@ -216,7 +197,7 @@ async function main () {
   const file = new URL(`${stamp}.json`, dir)
   await writeFile(file, JSON.stringify({
     startedAt: startedAt.toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, postgres: version?.server_version },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, postgres: serverVersion },
     options,
     searchWords: SEARCH_WORDS,
     seed: { tickets: seeded.tickets, comments: seeded.comments, seconds: seeded.seconds },

@@ -1,6 +1,5 @@
 // The SLA sweep among many open clocks on a real PostgreSQL: how long the sweep takes to find
 // (and lock) the due clocks when almost none of 1 000 000 is due. See bench/README.md.
-import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { parseArgs } from 'node:util'
@@ -18,7 +17,7 @@ import { startClock } from '../src/modules/sla/clock.js'
 import type { Metric, PolicyDefinition, PolicyKind } from '../src/modules/sla/policy.js'
 import { claimDueClocks } from '../src/modules/sla/repository.js'
 import { ensureDefaultWorkflows } from '../src/modules/workflows/store.js'
-import { startCluster } from './postgres.js'
+import { scratchDatabase } from './postgres.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -139,31 +138,14 @@ async function makeDue (client: pg.Client, due: number) {
 }
 
 async function main () {
-  let serverUrl = process.env.DATABASE_URL
-  if (serverUrl === undefined) {
-    say('starting a throwaway PostgreSQL cluster')
-    const cluster = await startCluster()
-    stack.push(cluster.stop)
-    serverUrl = cluster.url
-  }
-  const name = `docket_sweep_${randomBytes(4).toString('hex')}`
-  const admin = async (text: string) => {
-    const client = new pg.Client({ connectionString: serverUrl })
-    await client.connect()
-    try { return await client.query(text) } finally { await client.end() }
-  }
-  await admin(`create database ${name}`)
-  stack.push(() => admin(`drop database if exists ${name} with (force)`))
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const { rows: [version] } = await admin('show server_version')
+  const { databaseUrl, serverVersion } = await scratchDatabase('docket_sweep', stack, say)
 
-  const database = openDatabase({ url: url.toString() })
+  const database = openDatabase({ url: databaseUrl })
   stack.push(() => database.close())
   await database.migrate()
   await ensureDefaultWorkflows(database.db, new Date())
 
-  const client = new pg.Client({ connectionString: url.toString() })
+  const client = new pg.Client({ connectionString: databaseUrl })
   await client.connect()
   stack.push(() => client.end())
   say(`seeding ${options.clocks} open clocks`)
@@ -171,7 +153,7 @@ async function main () {
   say(`seeded ${seeded.clocks} open clocks on ${seeded.tickets} tickets in ${seeded.seconds.toFixed(1)} s`)
 
   // The repository's own query through drizzle, with a logger that keeps its SQL for EXPLAIN.
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 1 })
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 })
   pool.on('error', () => {})
   stack.push(() => pool.end())
   const capture = new Capture()
@@ -226,7 +208,7 @@ async function main () {
   const worst = Math.max(...results.map(r => r.query.p99))
   const worstInside = Math.max(...results.map(r => r.server.p99))
   process.stdout.write([
-    `Docket sweep bench: ${seeded.clocks} open clocks (${seeded.indexed} in the sweep index) on ${seeded.tickets} tickets, PostgreSQL ${String(version?.server_version)}, ${cpus().length} CPUs, Node ${process.version}`,
+    `Docket sweep bench: ${seeded.clocks} open clocks (${seeded.indexed} in the sweep index) on ${seeded.tickets} tickets, PostgreSQL ${serverVersion}, ${cpus().length} CPUs, Node ${process.version}`,
     '', line(header), widths.map(w => '-'.repeat(w)).join('  '), ...body.map(line), '',
     `${worstInside < TARGET_MS ? 'PASS' : 'MISS'}  inside PostgreSQL, the sweep's query finds due clocks among ${seeded.clocks} open ones in under ${TARGET_MS} ms (p99): worst p99 ${worstInside.toFixed(2)} ms`,
     `${worst < TARGET_MS ? 'PASS' : 'MISS'}  from the client (round trip, row mapping, this machine's scheduling included), under ${TARGET_MS} ms (p99): worst p99 ${worst.toFixed(2)} ms`,
@@ -235,7 +217,7 @@ async function main () {
   const dir = new URL('./results/', import.meta.url)
   await mkdir(dir, { recursive: true })
   const file = new URL(`sweep-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, dir)
-  await writeFile(file, JSON.stringify({ options, seeded, postgres: version?.server_version, results }, null, 2))
+  await writeFile(file, JSON.stringify({ options, seeded, postgres: serverVersion, results }, null, 2))
   say(`results written to ${file.pathname}`)
 }
 

@@ -40,3 +40,11 @@ export function withoutNullsDeep<T> (value: T): T {
   }
   return value
 }
+
+/** A lookup that answers null, as GraphQL root fields do, for what does not exist or may not be seen. */
+export async function nullIfMissing<T> (work: Promise<T>): Promise<T | null> {
+  try { return await work } catch (err) {
+    if (/NOT_FOUND$/.test((err as { code?: string }).code ?? '')) return null
+    throw err
+  }
+}

@@ -1,14 +1,8 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
-import { actorOf, MAX_FIRST, toConnection, withoutNulls, withoutNullsDeep, type GraphQLContext } from '../../graphql/context.js'
+import { actorOf, MAX_FIRST, toConnection, withoutNulls, withoutNullsDeep, type GraphQLContext, nullIfMissing } from '../../graphql/context.js'
 import type { CatalogItem, CreateCatalogItem, CreateService, Service, UpdateCatalogItem, UpdateService } from './schema.js'
 
 const first = (n: number | undefined) => Math.min(Math.max(n ?? 50, 1), MAX_FIRST)
-const nullIfMissing = async <T>(work: Promise<T>): Promise<T | null> => {
-  try { return await work } catch (err) {
-    if (/NOT_FOUND$/.test((err as { code?: string }).code ?? '')) return null
-    throw err
-  }
-}
 // Forms and approval `required` are free-form JSON: only their top level loses nulls.
 const itemInput = <T extends { approval?: unknown, tasks?: unknown, eligibility?: unknown }>(input: T): T => {
   const given = withoutNulls(input)

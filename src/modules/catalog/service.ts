@@ -155,6 +155,12 @@ export function createCatalogService ({ db, clock, calendars }: { db: Db, clock:
     }
   }
 
+  /** A list's desk filter by id or key: undefined for none, null for a desk that does not exist (an empty list). */
+  async function deskFilter (idOrKey: string | undefined): Promise<string | undefined | null> {
+    if (idOrKey === undefined) return undefined
+    return (await findDesk(db, idOrKey))?.id ?? null
+  }
+
   async function loadService (actor: Principal, id: string, forUpdate = false, tx: Db = db) {
     const row = await repo.findServiceById(tx, id, forUpdate)
     if (row === undefined || !seesService(actor, row)) throw serviceNotFound(id)
@@ -205,12 +211,8 @@ export function createCatalogService ({ db, clock, calendars }: { db: Db, clock:
     },
 
     async listServices (actor: Principal, query: { deskId?: string | undefined, lifecycle?: Lifecycle | undefined, category?: string | undefined, q?: string | undefined, limit: number, cursor?: string | undefined }): Promise<Page<Service>> {
-      let deskId: string | undefined
-      if (query.deskId !== undefined) {
-        const desk = await findDesk(db, query.deskId)
-        if (desk === undefined) return { data: [], nextCursor: null }
-        deskId = desk.id
-      }
+      const deskId = await deskFilter(query.deskId)
+      if (deskId === null) return { data: [], nextCursor: null }
       const filter = { deskId, lifecycle: query.lifecycle, category: query.category, q: query.q }
       const { rows, nextCursor } = await visiblePage((after, batch) => repo.listServices(db, filter, after, batch), row => seesService(actor, row), query.limit, query.cursor)
       return { data: rows.map(r => toService(r, actor)), nextCursor }
@@ -305,12 +307,8 @@ export function createCatalogService ({ db, clock, calendars }: { db: Db, clock:
     },
 
     async listItems (actor: Principal, query: { serviceId?: string | undefined, deskId?: string | undefined, kind?: string | undefined, q?: string | undefined, limit: number, cursor?: string | undefined }): Promise<Page<CatalogItem>> {
-      let deskId: string | undefined
-      if (query.deskId !== undefined) {
-        const desk = await findDesk(db, query.deskId)
-        if (desk === undefined) return { data: [], nextCursor: null }
-        deskId = desk.id
-      }
+      const deskId = await deskFilter(query.deskId)
+      if (deskId === null) return { data: [], nextCursor: null }
       const filter = { serviceId: query.serviceId, deskId, kind: query.kind, q: query.q }
       const { rows, nextCursor } = await visiblePage((after, batch) => repo.listItems(db, filter, after, batch), row => seesItem(actor, row, row.service), query.limit, query.cursor)
       return { data: rows.map(r => toItem(r, actor)), nextCursor }

@@ -1,13 +1,6 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
-import { actorOf, toConnection, withoutNulls, type GraphQLContext } from '../../graphql/context.js'
+import { actorOf, toConnection, withoutNulls, type GraphQLContext, nullIfMissing } from '../../graphql/context.js'
 import type { Team } from './schema.js'
-
-const nullIfMissing = async <T>(work: Promise<T>): Promise<T | null> => {
-  try { return await work } catch (err) {
-    if (/_NOT_FOUND$/.test((err as { code?: string }).code ?? '')) return null
-    throw err
-  }
-}
 
 export const deskResolvers: IResolvers<any, GraphQLContext> = {
   Query: {

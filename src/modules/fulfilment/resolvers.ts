@@ -1,5 +1,5 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
-import { actorOf, toConnection, withoutNulls, type GraphQLContext } from '../../graphql/context.js'
+import { actorOf, toConnection, withoutNulls, type GraphQLContext, nullIfMissing } from '../../graphql/context.js'
 import { ValidationError } from '../../shared/errors.js'
 import type { Ticket } from '../tickets/schema.js'
 import type { Approval, ApprovalPolicy, Approver, Decision, Task, TaskStatus, TaskTemplate, UpdateTask } from './schema.js'
@@ -8,12 +8,6 @@ const firstOf = (first: number | null | undefined) => {
   const n = first ?? 50
   if (!Number.isInteger(n) || n < 1 || n > 200) throw new ValidationError([{ path: '/first', message: 'must be between 1 and 200' }])
   return n
-}
-const nullIfMissing = async <T>(work: Promise<T>): Promise<T | null> => {
-  try { return await work } catch (err) {
-    if (/_NOT_FOUND$/.test((err as { code?: string }).code ?? '')) return null
-    throw err
-  }
 }
 
 export const fulfilmentResolvers: IResolvers<any, GraphQLContext> = {
