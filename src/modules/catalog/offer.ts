@@ -20,7 +20,6 @@ export interface Offer {
 }
 
 export const GENERAL = 'General'
-const isOpen = (e: Eligibility) => Object.values(e).every(v => v === undefined || (Array.isArray(v) && v.length === 0))
 
 export function compileOffer (rows: OfferRows, revision: string): Offer {
   const itemsOf = new Map<string, OfferItem[]>()
@@ -54,7 +53,7 @@ export function browseOffer (offer: Offer, actor: Principal, query: { q?: string
   const matches = (text: string) => words.every(w => text.includes(w))
   const deskRef = query.deskId
   const wantedDesk = deskRef === undefined ? undefined : offer.desks.find(d => d.id === deskRef || d.key === deskRef.toUpperCase())?.id ?? ''
-  const eligible = (rule: Eligibility, managed: boolean) => managed || isOpen(rule) || isEligible(rule, actor)
+  const eligible = (rule: Eligibility, managed: boolean) => managed || isEligible(rule, actor)
   const byDesk = new Map<string, Map<string, BrowseServiceEntry[]>>()
   for (const service of offer.services) {
     if (wantedDesk !== undefined && service.deskId !== wantedDesk) continue
