@@ -18,6 +18,8 @@ import { applicablePolicies, boundTeamOf, type PolicyDefinition, type TicketFact
 import { actionFor, triggersOf, type TicketEvent, type Triggers } from './triggers.js'
 import { indexColumns as indexed } from './clock-index.js'
 import * as repo from './repository.js'
+import type { StoredClock } from './repository.js'
+import { findTicketWithClocks, type TicketRow } from '../tickets/repository.js'
 import { calendarRefFor } from './calendar-source.js'
 
 const MS_PER_MINUTE = 60_000
@@ -189,6 +191,28 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     return fired
   }
 
+  /**
+   * Views of clocks read with the tickets they belong to: customer SLA clocks for everyone, OLA
+   * and UC clocks only on tickets of desks the caller works. Each distinct calendar is resolved
+   * once per call; a clock read with its calendar's current version costs no query when warm.
+   */
+  async function viewStored (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>, rows: readonly StoredClock[]): Promise<Map<string, TicketClockView[]>> {
+    const now = clock.now().getTime()
+    const internalOn = new Set(visible.filter(t => worksDesk(actor, t.deskId)).map(t => t.id))
+    const byTicket = new Map<string, TicketClockView[]>()
+    const calendarOf = new Map<string | null, Promise<{ calendar: CompiledCalendar }>>()
+    for (const row of rows) {
+      if (row.kind !== 'sla' && !internalOn.has(row.ticketId)) continue
+      const state = row.state as ClockState
+      if (!calendarOf.has(state.calendarId)) calendarOf.set(state.calendarId, calendars.atVersion(db, state.calendarId, row.calendarVersion))
+      const { calendar } = await calendarOf.get(state.calendarId)!
+      const list = byTicket.get(row.ticketId) ?? []
+      list.push({ id: row.id, ...viewClock(state, calendar, now) })
+      byTicket.set(row.ticketId, list)
+    }
+    return byTicket
+  }
+
   return {
     /** The ticket observer: keeps clocks in step with the change, in its transaction. */
     async onTicketChange (tx: Db, change: TicketChange): Promise<void> {
@@ -214,8 +238,14 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
 
     /** A ticket's clocks exactly as they stand now; OLA and UC clocks are for the desk's agents only. */
     async forTicket (actor: Principal, idOrKey: string): Promise<TicketClockView[]> {
-      const { row } = await tickets.load(db, actor, idOrKey)
-      return (await this.views(actor, [row])).get(row.id) ?? []
+      return (await this.readTicket(actor, idOrKey)).sla
+    },
+
+    /** A ticket the caller may see with its clocks as they stand now, read in one statement. */
+    async readTicket (actor: Principal, idOrKey: string): Promise<{ row: TicketRow, sla: TicketClockView[] }> {
+      const { row } = await tickets.loadWith(db, actor, idOrKey, findTicketWithClocks)
+      const { clocks, ...ticket } = row
+      return { row: ticket, sla: (await viewStored(actor, [ticket], clocks)).get(ticket.id) ?? [] }
     },
 
     /**
@@ -249,25 +279,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
      * SLA clocks for everyone, OLA and UC clocks only on tickets of desks the caller works.
      */
     async views (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>): Promise<Map<string, TicketClockView[]>> {
-      const now = clock.now().getTime()
-      const internalOn = new Set(visible.filter(t => worksDesk(actor, t.deskId)).map(t => t.id))
-      const byTicket = new Map<string, TicketClockView[]>()
-      // Each distinct calendar is read once per call, so a page costs the same however long it is.
-      const calendarOf = new Map<string | null, Promise<{ calendar: CompiledCalendar }>>()
-      // One ticket: its clocks come with their calendars' versions, so warm calendars cost no query.
-      const rows = visible.length === 1
-        ? await repo.findClocksOfTicket(db, visible[0]!.id)
-        : (await repo.findClocks(db, visible.map(t => t.id))).map(c => ({ clock: c, calendarVersion: null }))
-      for (const { clock: row, calendarVersion } of rows) {
-        if (row.kind !== 'sla' && !internalOn.has(row.ticketId)) continue
-        const state = row.state as ClockState
-        if (!calendarOf.has(state.calendarId)) calendarOf.set(state.calendarId, calendars.atVersion(db, state.calendarId, calendarVersion))
-        const { calendar } = await calendarOf.get(state.calendarId)!
-        const list = byTicket.get(row.ticketId) ?? []
-        list.push({ id: row.id, ...viewClock(state, calendar, now) })
-        byTicket.set(row.ticketId, list)
-      }
-      return byTicket
+      return await viewStored(actor, visible, await repo.findStoredClocks(db, visible.map(t => t.id)))
     },
 
     /** One sweep: fire what is due on up to `limit` clocks. Safe to run on every instance at once. */

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableName, inArray, lte, sql } from 'drizzle-orm'
+import type { PgColumn } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
 import { calendars, slaClocks, slaPolicies, slaPolicyVersions, ticketEvents } from '../../db/schema.js'
 import { isUuid } from '../../shared/ids.js'
@@ -44,6 +45,20 @@ export async function listPolicyVersions (db: Db, policyId: string) {
 
 export type ClockRow = typeof slaClocks.$inferSelect
 
+/** A clock as a ticket read carries it: what a view needs, with its calendar's current version. */
+export interface StoredClock { id: string, ticketId: string, kind: string, state: unknown, calendarVersion: number | null }
+
+/**
+ * The clocks of the ticket whose id is `ticketId`, as one json array in the order of
+ * findClocks, each with its calendar's current version: selected next to a ticket's columns, it
+ * reads the ticket and its clocks in one statement.
+ */
+export const clocksOfTicketJson = (ticketId: PgColumn) => sql<StoredClock[]>`(
+  select coalesce(json_agg(json_build_object('id', c.id, 'ticketId', c.ticket_id, 'kind', c.kind, 'state', c.state, 'calendarVersion', k.version)
+    order by c.created_at, c.kind, c.metric, c.id), '[]'::json)
+  from sla_clocks c left join calendars k on k.id = (c.state->>'calendarId')::uuid
+  where c.ticket_id = ${sql.identifier(getTableName(ticketId.table))}.${sql.identifier(ticketId.name)})`
+
 export async function insertClocks (db: Db, rows: Array<typeof slaClocks.$inferInsert>) {
   if (rows.length > 0) await db.insert(slaClocks).values(rows)
 }
@@ -59,23 +74,14 @@ export async function findClocks (db: Db, ticketIds: readonly string[]) {
     .orderBy(asc(slaClocks.createdAt), asc(slaClocks.kind), asc(slaClocks.metric), asc(slaClocks.id))
 }
 
-// Reading one ticket carries its clocks: that read is prepared once per database handle (a named
-// statement on PostgreSQL), like the ticket read itself, so it skips query building and planning.
-// The current version of each clock's calendar comes with it, so compiled calendars answer
-// without reading the calendar again.
-const preparedOfTicket = new WeakMap<Db, { execute: (v: { ticketId: string }) => Promise<unknown[]> }>()
-
-/** The clocks of one ticket, outside any transaction, each with its calendar's current version. */
-export async function findClocksOfTicket (db: Db, ticketId: string): Promise<Array<{ clock: ClockRow, calendarVersion: number | null }>> {
-  let statement = preparedOfTicket.get(db)
-  if (statement === undefined) {
-    statement = db.select({ clock: slaClocks, calendarVersion: calendars.version }).from(slaClocks)
-      .leftJoin(calendars, sql`${calendars.id} = (${slaClocks.state}->>'calendarId')::uuid`)
-      .where(eq(slaClocks.ticketId, sql.placeholder('ticketId')))
-      .orderBy(asc(slaClocks.createdAt), asc(slaClocks.kind), asc(slaClocks.metric), asc(slaClocks.id)).prepare('sla_clocks_of_ticket')
-    preparedOfTicket.set(db, statement)
-  }
-  return await statement.execute({ ticketId }) as Array<{ clock: ClockRow, calendarVersion: number | null }>
+/** The clocks of some tickets as views need them (see StoredClock), in the order of findClocks. */
+export async function findStoredClocks (db: Db, ticketIds: readonly string[]): Promise<StoredClock[]> {
+  if (ticketIds.length === 0) return []
+  return await db.select({ id: slaClocks.id, ticketId: slaClocks.ticketId, kind: slaClocks.kind, state: slaClocks.state, calendarVersion: calendars.version })
+    .from(slaClocks)
+    .leftJoin(calendars, sql`${calendars.id} = (${slaClocks.state}->>'calendarId')::uuid`)
+    .where(inArray(slaClocks.ticketId, [...ticketIds]))
+    .orderBy(asc(slaClocks.createdAt), asc(slaClocks.kind), asc(slaClocks.metric), asc(slaClocks.id))
 }
 
 export async function updateClock (db: Db, id: string, patch: ClockIndexColumns & { state: unknown, goalMinutes?: unknown, pauseOn?: string[], warnAt?: number[], updatedAt: Date }) {

@@ -76,8 +76,13 @@ export function createTicketService ({ db, clock, workflows, catalog, startFulfi
 
   const viewerChecks: TicketViewerCheck[] = []
   /** Loads a ticket the caller may see, or answers 404 as if it did not exist. */
-  async function load (tx: Db, actor: Principal, idOrKey: string, forUpdate = false): Promise<{ row: repo.TicketRow, access: Exclude<TicketAccess, 'none'> }> {
-    const row = forUpdate ? await repo.findTicketForUpdate(tx, idOrKey) : await repo.findTicket(tx, idOrKey)
+  async function load (tx: Db, actor: Principal, idOrKey: string, forUpdate = false) {
+    return await loadWith(tx, actor, idOrKey, forUpdate ? repo.findTicketForUpdate : repo.findTicket)
+  }
+
+  /** The same through another read of the row (one that takes related rows along). */
+  async function loadWith<R extends repo.TicketRow> (tx: Db, actor: Principal, idOrKey: string, read: (db: Db, idOrKey: string) => Promise<R | undefined>): Promise<{ row: R, access: Exclude<TicketAccess, 'none'> }> {
+    const row = await read(tx, idOrKey)
     if (row === undefined) throw ticketNotFound(idOrKey)
     let access = accessTo(actor, row, false)
     if (access === 'none') access = accessTo(actor, row, await repo.isParticipant(tx, row.id, actor.userId))
@@ -113,6 +118,7 @@ export function createTicketService ({ db, clock, workflows, catalog, startFulfi
 
   return {
     load,
+    loadWith,
     insertEvent,
     observe (observer: TicketObserver) { observers.push(observer) },
     admitViewers (check: TicketViewerCheck) { viewerChecks.push(check) },
