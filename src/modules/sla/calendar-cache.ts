@@ -34,8 +34,12 @@ export function createCalendarCache () {
    * it reads): a compiled calendar of that version answers without a query.
    */
   resolve.atVersion = async (db: Db, calendarId: string | null, version: number | null): Promise<ResolvedCalendar> => {
-    if (calendarId === null || version === null) return await resolve(db, calendarId)
-    return compiled.get(`${calendarId}:${version}`) ?? await resolve(db, calendarId)
+    return resolve.cachedAt(calendarId, version) ?? await resolve(db, calendarId)
+  }
+  /** The compiled calendar of that id and version when it is warm (no calendar: around the clock), else undefined. */
+  resolve.cachedAt = (calendarId: string | null, version: number | null): ResolvedCalendar | undefined => {
+    if (calendarId === null) return aroundTheClock
+    return version === null ? undefined : compiled.get(`${calendarId}:${version}`)
   }
   return resolve
 }

@@ -7,6 +7,7 @@ import type { CompiledCalendar } from './compiled-calendar.js'
 import type { ClockPause, ClockState, CompletedCycle, CycleResult } from './clock.js'
 import { assertInstant, latestInstant, measureCycle, percentageOf } from './clock-math.js'
 import type { Metric, PolicyKind } from './policy.js'
+import { isoString } from '../../shared/iso-time.js'
 
 export type ClockViewState = 'running' | 'paused' | CycleResult
 
@@ -58,22 +59,49 @@ export interface ClockView {
 }
 
 /**
+ * The parts of a clock's view that do not depend on the instant it is read at or on its
+ * calendar: computed once per stored state and reused by every read of it (see ./clock-reads.ts).
+ */
+export interface ViewBasis {
+  startedAt: string
+  originalDueAt: string | null
+  stoppedAt: string | null
+  pauses: PauseView[]
+  completedCycles: CompletedCycleView[]
+  /** The open pause's reason while the cycle is open and paused, else null. */
+  pauseReason: string | null
+  latest: number
+}
+
+export function viewBasis (state: ClockState): ViewBasis {
+  const open = state.stoppedAt === null && state.cancelledAt === null
+  return {
+    startedAt: isoString(state.startedAt),
+    originalDueAt: isoOrNull(state.originalDueAt),
+    stoppedAt: isoOrNull(state.stoppedAt ?? state.cancelledAt),
+    pauses: state.pauses.map(pauseView),
+    completedCycles: state.completedCycles.map(cycleView),
+    pauseReason: open ? state.pauses.find(p => p.to === null)?.reason ?? null : null,
+    latest: latestInstant(state)
+  }
+}
+
+/**
  * The clock at `nowMs` under `calendar` (the clock's own calendar, compiled). `nowMs` earlier than
  * the clock's latest recorded instant is read as that instant, as the transitions do. dueAt is null
- * only when the calendar has no working time for years ahead.
+ * only when the calendar has no working time for years ahead. `basis` is viewBasis(state), when
+ * the caller keeps it.
  */
-export function viewClock (state: ClockState, calendar: CompiledCalendar, nowMs: number): ClockView {
+export function viewClock (state: ClockState, calendar: CompiledCalendar, nowMs: number, basis: ViewBasis = viewBasis(state)): ClockView {
   assertInstant(nowMs, 'nowMs')
-  const now = Math.max(nowMs, latestInstant(state))
+  const now = Math.max(nowMs, basis.latest)
   const figures = measureCycle(state, calendar, now)
-  const open = state.stoppedAt === null && state.cancelledAt === null
-  const pause = open ? state.pauses.find(p => p.to === null) : undefined
-  const isBreached = figures.breachedAt !== null
+  const paused = basis.pauseReason !== null
   let status: ClockViewState
   if (state.cancelledAt !== null) status = 'cancelled'
-  else if (isBreached) status = 'breached'
-  else if (!open) status = 'met'
-  else status = pause !== undefined ? 'paused' : 'running'
+  else if (figures.breachedAt !== null) status = 'breached'
+  else if (state.stoppedAt !== null) status = 'met'
+  else status = paused ? 'paused' : 'running'
   return {
     policyId: state.policyId,
     policyVersion: state.policyVersion,
@@ -81,20 +109,20 @@ export function viewClock (state: ClockState, calendar: CompiledCalendar, nowMs:
     metric: state.metric,
     goalMs: state.goalMs,
     state: status,
-    startedAt: iso(state.startedAt),
+    startedAt: basis.startedAt,
     dueAt: isoOrNull(figures.dueAt),
-    originalDueAt: isoOrNull(state.originalDueAt),
-    stoppedAt: isoOrNull(state.stoppedAt ?? state.cancelledAt),
+    originalDueAt: basis.originalDueAt,
+    stoppedAt: basis.stoppedAt,
     breachedAt: isoOrNull(figures.breachedAt),
     businessElapsedMs: figures.businessElapsedMs,
     businessRemainingMs: state.goalMs - figures.businessElapsedMs,
     actualElapsedMs: figures.end - state.startedAt,
     percentage: percentageOf(figures.businessElapsedMs, state.goalMs, figures.dueAt !== null && figures.dueAt <= figures.end),
-    paused: pause !== undefined,
-    pauseReason: pause?.reason ?? null,
+    paused,
+    pauseReason: basis.pauseReason,
     withinCalendarHours: businessMsBetween(calendar, now, now + 1) === 1,
-    pauses: state.pauses.map(pauseView),
-    completedCycles: state.completedCycles.map(cycleView),
+    pauses: basis.pauses,
+    completedCycles: basis.completedCycles,
     calendarId: state.calendarId,
     timeZone: state.timeZone
   }
@@ -103,8 +131,8 @@ export function viewClock (state: ClockState, calendar: CompiledCalendar, nowMs:
 function cycleView (cycle: CompletedCycle): CompletedCycleView {
   return {
     cycle: cycle.cycle,
-    startedAt: iso(cycle.startedAt),
-    stoppedAt: iso(cycle.stoppedAt),
+    startedAt: isoString(cycle.startedAt),
+    stoppedAt: isoString(cycle.stoppedAt),
     goalMs: cycle.goalMs,
     dueAt: isoOrNull(cycle.dueAt),
     businessElapsedMs: cycle.businessElapsedMs,
@@ -114,6 +142,5 @@ function cycleView (cycle: CompletedCycle): CompletedCycleView {
   }
 }
 
-const pauseView = (pause: ClockPause): PauseView => ({ from: iso(pause.from), to: isoOrNull(pause.to), reason: pause.reason })
-const iso = (ms: number): string => new Date(ms).toISOString()
-const isoOrNull = (ms: number | null): string | null => ms === null ? null : iso(ms)
+const pauseView = (pause: ClockPause): PauseView => ({ from: isoString(pause.from), to: isoOrNull(pause.to), reason: pause.reason })
+const isoOrNull = (ms: number | null): string | null => ms === null ? null : isoString(ms)

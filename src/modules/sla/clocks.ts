@@ -19,6 +19,8 @@ import { actionFor, triggersOf, type TicketEvent, type Triggers } from './trigge
 import { indexColumns as indexed } from './clock-index.js'
 import * as repo from './repository.js'
 import type { StoredClock } from './repository.js'
+import { createClockTextCache } from './clock-reads.js'
+import type { ViewBasis } from './clock-view.js'
 import { findTicketWithClocks, type TicketRow } from '../tickets/repository.js'
 import { calendarRefFor } from './calendar-source.js'
 
@@ -47,6 +49,7 @@ export type TicketClockView = ClockView & { id: string }
  * breaches through an index.
  */
 export function createClockService ({ db, clock, calendars, tickets }: { db: Db, clock: Clock, calendars: CalendarCache, tickets: TicketService }) {
+  const readClocks = createClockTextCache()
   async function save (tx: Db, row: repo.ClockRow, state: ClockState, now: Date, goalMinutes?: unknown) {
     if (state === row.state) return
     const { calendar } = await calendars(tx, state.calendarId)
@@ -193,21 +196,25 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
 
   /**
    * Views of clocks read with the tickets they belong to: customer SLA clocks for everyone, OLA
-   * and UC clocks only on tickets of desks the caller works. Each distinct calendar is resolved
-   * once per call; a clock read with its calendar's current version costs no query when warm.
+   * and UC clocks only on tickets of desks the caller works. A clock read with its calendar's
+   * current version costs no query when that calendar is warm; a cold one is read once per call.
    */
-  async function viewStored (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>, rows: readonly StoredClock[]): Promise<Map<string, TicketClockView[]>> {
+  async function viewStored (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>, rows: ReadonlyArray<StoredClock & { basis?: ViewBasis }>): Promise<Map<string, TicketClockView[]>> {
     const now = clock.now().getTime()
     const internalOn = new Set(visible.filter(t => worksDesk(actor, t.deskId)).map(t => t.id))
     const byTicket = new Map<string, TicketClockView[]>()
-    const calendarOf = new Map<string | null, Promise<{ calendar: CompiledCalendar }>>()
+    const cold = new Map<string | null, ReturnType<CalendarCache['atVersion']>>()
     for (const row of rows) {
       if (row.kind !== 'sla' && !internalOn.has(row.ticketId)) continue
       const state = row.state as ClockState
-      if (!calendarOf.has(state.calendarId)) calendarOf.set(state.calendarId, calendars.atVersion(db, state.calendarId, row.calendarVersion))
-      const { calendar } = await calendarOf.get(state.calendarId)!
+      let resolved = calendars.cachedAt(state.calendarId, row.calendarVersion)
+      if (resolved === undefined) {
+        if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atVersion(db, state.calendarId, row.calendarVersion))
+        resolved = await cold.get(state.calendarId)!
+      }
+      const { calendar } = resolved
       const list = byTicket.get(row.ticketId) ?? []
-      list.push({ id: row.id, ...viewClock(state, calendar, now) })
+      list.push(Object.assign(viewClock(state, calendar, now, row.basis), { id: row.id }))
       byTicket.set(row.ticketId, list)
     }
     return byTicket
@@ -245,7 +252,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     async readTicket (actor: Principal, idOrKey: string): Promise<{ row: TicketRow, sla: TicketClockView[] }> {
       const { row } = await tickets.loadWith(db, actor, idOrKey, findTicketWithClocks)
       const { clocks, ...ticket } = row
-      return { row: ticket, sla: (await viewStored(actor, [ticket], clocks)).get(ticket.id) ?? [] }
+      return { row: ticket, sla: (await viewStored(actor, [ticket], readClocks(clocks))).get(ticket.id) ?? [] }
     },
 
     /**

@@ -49,13 +49,14 @@ export type ClockRow = typeof slaClocks.$inferSelect
 export interface StoredClock { id: string, ticketId: string, kind: string, state: unknown, calendarVersion: number | null }
 
 /**
- * The clocks of the ticket whose id is `ticketId`, as one json array in the order of
- * findClocks, each with its calendar's current version: selected next to a ticket's columns, it
- * reads the ticket and its clocks in one statement.
+ * The clocks of the ticket whose id is `ticketId`, as the text of one json array of StoredClock in
+ * the order of findClocks, each with its calendar's current version: selected next to a ticket's
+ * columns, it reads the ticket and its clocks in one statement. Text, not json, so that the
+ * reader parses it only when it has not seen the same text before (./clock-reads.ts).
  */
-export const clocksOfTicketJson = (ticketId: PgColumn) => sql<StoredClock[]>`(
+export const clocksOfTicketJson = (ticketId: PgColumn) => sql<string>`(
   select coalesce(json_agg(json_build_object('id', c.id, 'ticketId', c.ticket_id, 'kind', c.kind, 'state', c.state, 'calendarVersion', k.version)
-    order by c.created_at, c.kind, c.metric, c.id), '[]'::json)
+    order by c.created_at, c.kind, c.metric, c.id)::text, '[]')
   from sla_clocks c left join calendars k on k.id = (c.state->>'calendarId')::uuid
   where c.ticket_id = ${sql.identifier(getTableName(ticketId.table))}.${sql.identifier(ticketId.name)})`
 

@@ -5,7 +5,7 @@ import { comments, desks, slaClocks, ticketEvents, ticketLinks, ticketParticipan
 import { isUuid } from '../../shared/ids.js'
 import { AppError } from '../../shared/errors.js'
 import { deskSequenceName } from '../desks/repository.js'
-import { clocksOfTicketJson, type StoredClock } from '../sla/repository.js'
+import { clocksOfTicketJson } from '../sla/repository.js'
 import type { FilterNode, SortKey } from './filter.js'
 import type { Ticket } from './schema.js'
 
@@ -51,11 +51,11 @@ export async function findTicket (db: Db, idOrKey: string) {
   return row as TicketRow | undefined
 }
 
-/** The same with the ticket's clocks, each with its calendar's current version. */
+/** The same with the text of the ticket's clocks (see clocksOfTicketJson). */
 export async function findTicketWithClocks (db: Db, idOrKey: string) {
   const reads = preparedReads(db)
   const [row] = isUuid(idOrKey) ? await reads.withClocksById.execute({ ref: idOrKey }) : await reads.withClocksByKey.execute({ ref: idOrKey.toUpperCase() })
-  return row as (TicketRow & { clocks: StoredClock[] }) | undefined
+  return row as (TicketRow & { clocks: string }) | undefined
 }
 
 /** Locks the ticket row: concurrent changes to one ticket run one after another. */
