@@ -21,7 +21,8 @@ import * as repo from './repository.js'
 import type { StoredClock } from './repository.js'
 import { createClockTextCache } from './clock-reads.js'
 import type { ViewBasis } from './clock-view.js'
-import { findTicketWithClocks, type TicketRow } from '../tickets/repository.js'
+import { findShownTicket } from '../tickets/repository.js'
+import type { Ticket } from '../tickets/schema.js'
 import { calendarRefFor } from './calendar-source.js'
 
 const MS_PER_MINUTE = 60_000
@@ -249,10 +250,9 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     },
 
     /** A ticket the caller may see with its clocks as they stand now, read in one statement. */
-    async readTicket (actor: Principal, idOrKey: string): Promise<{ row: TicketRow, sla: TicketClockView[] }> {
-      const { row } = await tickets.loadWith(db, actor, idOrKey, findTicketWithClocks)
-      const { clocks, ...ticket } = row
-      return { row: ticket, sla: (await viewStored(actor, [ticket], readClocks(clocks))).get(ticket.id) ?? [] }
+    async readTicket (actor: Principal, idOrKey: string): Promise<{ ticket: Ticket, sla: TicketClockView[] }> {
+      const { row } = await tickets.loadWith(db, actor, idOrKey, findShownTicket)
+      return { ticket: row.ticket, sla: (await viewStored(actor, [row], readClocks(row.clocks))).get(row.id) ?? [] }
     },
 
     /**

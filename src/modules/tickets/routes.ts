@@ -11,7 +11,6 @@ import {
   AvailableTransitionSchema, CommentSchema, CreateCommentSchema, CreateTicketSchema, EventSchema, GetTicketQuerySchema,
   ListTicketsQuerySchema, TicketSchema, TransitionRequestSchema, UpdateTicketSchema, type Ticket
 } from './schema.js'
-import { toTicket } from './mapping.js'
 import { listRequestFromQuery } from './service.js'
 
 const TicketParams = IdParams('ticketId')
@@ -53,8 +52,9 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // The clocks come in the same statement as the ticket; other expansions are looked up after.
     let ticket: Ticket
     if (shape.expand.includes('sla')) {
-      const { row, sla } = await app.services.clocks.readTicket(actor, request.params.ticketId)
-      ticket = { ...toTicket(row), sla }
+      const read = await app.services.clocks.readTicket(actor, request.params.ticketId)
+      ticket = read.ticket
+      ticket.sla = read.sla
     } else {
       ticket = await tickets.get(actor, request.params.ticketId)
     }

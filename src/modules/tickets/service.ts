@@ -81,7 +81,7 @@ export function createTicketService ({ db, clock, workflows, catalog, startFulfi
   }
 
   /** The same through another read of the row (one that takes related rows along). */
-  async function loadWith<R extends repo.TicketRow> (tx: Db, actor: Principal, idOrKey: string, read: (db: Db, idOrKey: string) => Promise<R | undefined>): Promise<{ row: R, access: Exclude<TicketAccess, 'none'> }> {
+  async function loadWith<R extends { id: string, deskId: string, requesterId: string }> (tx: Db, actor: Principal, idOrKey: string, read: (db: Db, idOrKey: string) => Promise<R | undefined>): Promise<{ row: R, access: Exclude<TicketAccess, 'none'> }> {
     const row = await read(tx, idOrKey)
     if (row === undefined) throw ticketNotFound(idOrKey)
     let access = accessTo(actor, row, false)
