@@ -53,10 +53,11 @@ export const SLA_SWEEP_INTERVAL_MS = 1000
 /** Builds the application: plugins, services and routes. Never listens. */
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? {
+    // Silent means no logger at all: not even a child logger per request.
+    logger: options.logger ?? (config.logLevel === 'silent' ? false : {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie']
-    },
+    }),
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),

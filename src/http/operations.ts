@@ -14,8 +14,17 @@ export default fp<{ database: Database }>(async (app, { database }) => {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry]
   })
+  // One labelled child per method, route and status, kept: observing it skips hashing the labels.
+  const series = new Map<string, client.Histogram.Internal<'method' | 'route' | 'status'>>()
   app.addHook('onResponse', (request, reply, done) => {
-    duration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000)
+    const route = request.routeOptions.url ?? 'unmatched'
+    const key = `${request.method} ${reply.statusCode} ${route}`
+    let child = series.get(key)
+    if (child === undefined) {
+      child = duration.labels({ method: request.method, route, status: String(reply.statusCode) })
+      series.set(key, child)
+    }
+    child.observe(reply.elapsedTime / 1000)
     done()
   })
 
