@@ -78,7 +78,7 @@ export async function findClocksOfTicket (db: Db, ticketId: string): Promise<Arr
   return await statement.execute({ ticketId }) as Array<{ clock: ClockRow, calendarVersion: number | null }>
 }
 
-export async function updateClock (db: Db, id: string, patch: ClockIndexColumns & { state: unknown, goalMinutes?: unknown, pauseOn?: string[], warnAt?: number[], updatedAt: Date }) {
+export async function updateClock (db: Db, id: string, patch: ClockIndexColumns & { state: unknown, triggers?: unknown, goalMinutes?: unknown, pauseOn?: string[], warnAt?: number[], updatedAt: Date }) {
   await db.update(slaClocks).set(patch).where(eq(slaClocks.id, id))
 }
 
