@@ -10,10 +10,8 @@ import { findUserById } from '../users/repository.js'
 import type { TicketChange, TicketService } from '../tickets/service.js'
 import type { CalendarCache } from './calendar-cache.js'
 import type { CompiledCalendar } from './business-time.js'
-import {
-  cancelClock, dueEvents, isClockOpen, markFired, openPause, pauseClock, restartClock, resumeClock,
-  retargetClock, startClock, stopClock, viewClock, type ClockState, type ClockView
-} from './clock.js'
+import { dueEvents, isClockOpen, markFired, viewClock, type ClockState, type ClockView } from './clock.js'
+import { openClock, stepClock, type ClockChange, type ClockConfig, type ClockEffect } from './clock-step.js'
 import { applicablePolicies, boundTeamOf, type PolicyDefinition, type TicketFacts } from './policy.js'
 import { actionFor, triggersOf, type TicketEvent, type Triggers } from './triggers.js'
 import { indexColumns as indexed } from './clock-index.js'
@@ -83,8 +81,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
   /** A new clock row for the policy, its first cycle starting at `at` (paused at once when the ticket's status pauses it). */
   async function newClock (tx: Db, ticketId: string, ticket: TicketFields, policy: ActivePolicy, at: Date) {
     const { calendar, calendarId } = await calendars(tx, await calendarRefFor(tx, policy, ticket))
-    let state = startClock({ policyId: policy.row.id, policyVersion: policy.row.version, kind: policy.kind, metric: policy.metric, goalMs: policy.goalMinutes[ticket.priority] * MS_PER_MINUTE, calendarId }, calendar, at.getTime())
-    if (policy.pauseOn.includes(ticket.status)) state = pauseClock(state, at.getTime(), `status:${ticket.status}`)
+    const state = openClock({ policyId: policy.row.id, policyVersion: policy.row.version, kind: policy.kind, metric: policy.metric, goalMs: policy.goalMinutes[ticket.priority] * MS_PER_MINUTE, calendarId }, calendar, at.getTime(), ticket.status, policy.pauseOn)
     return { ticketId, policyId: policy.row.id, kind: policy.kind, metric: policy.metric, teamId: boundTeamOf(policy), triggers: triggersOf(policy), goalMinutes: policy.goalMinutes, pauseOn: policy.pauseOn, warnAt: policy.warnAt, state, ...indexed(state, calendar, policy.warnAt), createdAt: at, updatedAt: at }
   }
 
@@ -104,17 +101,19 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
    * longer holds it ends (met within the goal, else breached); for the holder, each applicable
    * team-bound policy that starts with the ticket gets a cycle: a new clock, or a new cycle of its
    * clock when the team comes back. Nothing starts while the ticket is resolved or closed; a
-   * policy with its own `startOn` starts on that event while the team holds the ticket.
+   * policy with its own `startOn` starts on that event while the team holds the ticket. This is
+   * the handover part of the step (./clock-step.ts) alone; onTicketChange then steps every clock
+   * with the rest of the change. Leaving teams go first, then the holder's policies in their order.
    */
   async function followHolder (tx: Db, rows: repo.ClockRow[], ticket: TicketFields, change: TicketChange) {
-    const at = change.at.getTime()
+    const handover = (rejoins: boolean): ClockChange => ({
+      event: null,
+      holder: ticket.teamId,
+      handover: { status: ticket.status, statusCategory: ticket.statusCategory, priority: ticket.priority, rejoins }
+    })
     for (const row of rows) {
-      const state = row.state as ClockState
-      if (row.teamId === null || row.teamId === ticket.teamId || !isClockOpen(state)) continue
-      const { calendar } = await calendars(tx, state.calendarId)
-      const stopped = stopClock(state, at)
-      await save(tx, row, stopped, change.at)
-      if (viewClock(stopped, calendar, at).state === 'met') await record(tx, row.ticketId, 'sla.met', stopped, change.at, { businessElapsedMs: viewClock(stopped, calendar, at).businessElapsedMs, teamId: row.teamId })
+      if (row.teamId === null || row.teamId === ticket.teamId || !isClockOpen(row.state as ClockState)) continue
+      await step(tx, row, handover(false), change.at)
     }
     if (ticket.teamId === null || ENDED.has(ticket.statusCategory)) return
     const holderPolicies = (await activePolicies(tx)).filter(p => boundTeamOf(p) === ticket.teamId)
@@ -123,13 +122,8 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       if (!startsWithTicket(policy)) continue
       const row = rows.find(r => r.policyId === policy.row.id)
       if (row === undefined) { fresh.push(await newClock(tx, change.ticketId, ticket, policy, change.at)); continue }
-      const state = row.state as ClockState
-      if (isClockOpen(state)) continue
-      const { calendar } = await calendars(tx, state.calendarId)
-      const goalMinutes = row.goalMinutes as Record<Priority, number>
-      let next = retargetClock(restartClock(await fire(tx, row, state, calendar, at), calendar, at), goalMinutes[ticket.priority] * MS_PER_MINUTE)
-      if (row.pauseOn.includes(ticket.status)) next = pauseClock(next, at, `status:${ticket.status}`)
-      await save(tx, row, next, change.at)
+      if (isClockOpen(row.state as ClockState)) continue
+      await step(tx, row, handover(true), change.at)
     }
     await repo.insertClocks(tx, fresh)
   }
@@ -150,37 +144,30 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     await repo.insertClocks(tx, fresh)
   }
 
-  /** What one ticket change does to one clock: its policy's start/stop/cancel/reset triggers, then pauses and goal. */
-  async function apply (tx: Db, row: repo.ClockRow, change: TicketChange, holder: string | null, event: TicketEvent | null) {
-    // A team's clock stands still while another team holds the ticket (followHolder ended its cycle).
-    if (row.teamId !== null && row.teamId !== holder) return
-    let state = row.state as ClockState
-    const at = change.at.getTime()
+  /** The clock's policy as its row keeps it (the conditions and goals it started with, or was recalculated to). */
+  function configOf (row: repo.ClockRow): ClockConfig {
+    const state = row.state as ClockState
+    return {
+      triggers: triggersOf({ metric: state.metric, ...(row.triggers as Partial<Triggers> | null) }),
+      pauseOn: row.pauseOn,
+      goalMinutes: row.goalMinutes as Record<string, number>,
+      warnAt: row.warnAt,
+      teamId: row.teamId
+    }
+  }
+
+  /** One pure step of a row's clock (./clock-step.ts): the state saved, its effects on the timeline in order. */
+  async function step (tx: Db, row: repo.ClockRow, change: ClockChange, at: Date) {
+    const state = row.state as ClockState
     const { calendar } = await calendars(tx, state.calendarId)
-    const before = state
-    const action = event === null ? null : actionFor(triggersOf({ metric: state.metric, ...(row.triggers as Partial<Triggers> | null) }), event, isClockOpen(state))
-    if (action === 'cancel') state = cancelClock(state, at)
-    else if (action === 'stop') state = stopClock(state, at)
-    // Owed events of the ending cycle fire first, then it is kept in completedCycles and a new one starts.
-    else if (action === 'reset' || action === 'start') state = restartClock(await fire(tx, row, state, calendar, at), calendar, at)
-    if (event?.kind === 'status' && isClockOpen(state)) {
-      const paused = openPause(state) !== undefined
-      if (row.pauseOn.includes(event.status) && !paused) state = pauseClock(state, at, `status:${event.status}`)
-      if (!row.pauseOn.includes(event.status) && paused) state = resumeClock(state, at)
-    } else if (change.type === 'ticket.updated' && change.after?.priority !== undefined) {
-      const goalMinutes = row.goalMinutes as Record<Priority, number>
-      state = retargetClock(state, goalMinutes[change.after.priority as Priority] * MS_PER_MINUTE)
-    }
-    if (state === before) return
-    await save(tx, row, state, change.at)
-    const wasPaused = openPause(before) !== undefined
-    const isPaused = openPause(state) !== undefined
-    if (!wasPaused && isPaused) await record(tx, row.ticketId, 'sla.paused', state, change.at, { reason: openPause(state)!.reason })
-    if (wasPaused && !isPaused) await record(tx, row.ticketId, 'sla.resumed', state, change.at)
-    if (isClockOpen(before) && state.stoppedAt !== null && state.cancelledAt === null) {
-      const view = viewClock(state, calendar, at)
-      if (view.state === 'met') await record(tx, row.ticketId, 'sla.met', state, change.at, { businessElapsedMs: view.businessElapsedMs })
-    }
+    const next = stepClock(state, configOf(row), change, at.getTime(), calendar)
+    await save(tx, row, next.state, at)
+    for (const effect of next.effects) await recordEffect(tx, row.ticketId, state, effect)
+  }
+
+  async function recordEffect (tx: Db, ticketId: string, state: ClockState, effect: ClockEffect) {
+    const { type, at, cycle, ...extra } = effect
+    await record(tx, ticketId, type, { ...state, cycle }, new Date(at), extra)
   }
 
   /** Fires a clock's owed warnings and breach into the timeline, once, and records that they fired. */
@@ -240,7 +227,13 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
         rows = await repo.findClocksForUpdate(tx, change.ticketId)
       }
       const event = ticketEventOf(change, loaded?.access === 'agent')
-      for (const row of rows) await apply(tx, row, change, ticket?.teamId ?? null, event)
+      const holder = ticket?.teamId ?? null
+      const priority = change.type === 'ticket.updated' && change.after?.priority !== undefined ? String(change.after.priority) : undefined
+      for (const row of rows) {
+        // A team's clock stands still while another team holds the ticket: the step would leave it, so skip reading its calendar.
+        if (row.teamId !== null && row.teamId !== holder) continue
+        await step(tx, row, { event, holder, priority }, change.at)
+      }
       if (event !== null && latecomers.length > 0) await startLate(tx, rows, ticket!, change, event)
     },
 

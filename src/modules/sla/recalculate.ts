@@ -6,10 +6,12 @@ import { isUuid } from '../../shared/ids.js'
 import { requireAdmin, type Principal } from '../../shared/principal.js'
 import { isDeskMember } from '../desks/repository.js'
 import { findTicketsByIds } from '../tickets/repository.js'
+import { findUserById } from '../users/repository.js'
 import type { CalendarCache } from './calendar-cache.js'
 import { viewClock, type ClockState } from './clock.js'
 import { indexColumns } from './clock-index.js'
 import type { PolicyDefinition } from './policy.js'
+import { triggersOf } from './triggers.js'
 import { replayCycle, type TimelineEvent } from './replay.js'
 import * as repo from './repository.js'
 import { calendarRefFor } from './calendar-source.js'
@@ -22,10 +24,12 @@ type ClockDiff = RecalculateResponse['clocks'][number]
 
 /**
  * POST /v1/sla/recalculate: after a policy or calendar change, recomputes the current cycle of
- * each open clock from its ticket's timeline under the policy's current version and calendar
- * (./replay.ts). A dry run reads and answers the diff; a real run applies it one ticket per
- * transaction, with the ticket's clocks locked, and records `sla.recalculated` on the timeline
- * of each ticket whose clocks changed.
+ * each open clock from its ticket's timeline under the policy's current version (goals, pause
+ * statuses, warnings, start/stop/cancel/reset conditions) and calendar, through the step the live
+ * clocks take (./replay.ts); a team-bound clock stays bound to its row's team. A dry run reads and
+ * answers the diff; a real run applies it one ticket per transaction, with the ticket's clocks
+ * locked, stores the version's conditions and goals on the clock for its next live steps, and
+ * records `sla.recalculated` on the timeline of each ticket whose clocks changed.
  */
 export function createSlaRecalculation ({ db, clock, calendars }: { db: Db, clock: Clock, calendars: CalendarCache }) {
   async function recomputeTicket (tx: Db, actor: Principal, ticketId: string, clockIds: ReadonlySet<string>, apply: boolean, now: Date): Promise<ClockDiff[]> {
@@ -37,7 +41,7 @@ export function createSlaRecalculation ({ db, clock, calendars }: { db: Db, cloc
     const timeline: TimelineEvent[] = []
     for (const event of await repo.listTimeline(tx, ticketId)) {
       const actorId = event.actorId
-      if (actorId !== null && !agents.has(actorId)) agents.set(actorId, await isDeskMember(tx, actorId, ticket.deskId))
+      if (actorId !== null && !agents.has(actorId)) agents.set(actorId, await worksDesk(tx, actorId, ticket.deskId))
       timeline.push({
         type: event.type,
         at: event.occurredAt.getTime(),
@@ -56,7 +60,9 @@ export function createSlaRecalculation ({ db, clock, calendars }: { db: Db, cloc
       const calendarRef = await calendarRefFor(tx, definition, ticket)
       const target = await calendars(tx, calendarRef)
       const current = await calendars(tx, before.calendarId)
-      const after = replayCycle(before, { version: policy.version, goalMinutes: definition.goalMinutes, pauseOn: definition.pauseOn, warnAt: definition.warnAt, calendarId: target.calendarId }, target.calendar, timeline)
+      const triggers = triggersOf(definition)
+      const replayPolicy = { version: policy.version, triggers, goalMinutes: definition.goalMinutes, pauseOn: definition.pauseOn, warnAt: definition.warnAt, teamId: row.teamId, calendarId: target.calendarId }
+      const after = replayCycle(before, replayPolicy, target.calendar, timeline, row.goalMinutes as Record<string, number>)
       // Views read calendars live, but the instants stored for lists and the sweep were computed
       // under the old calendar: `before.dueAt` of a running clock is the stored one.
       const viewed = figures(viewClock(before, current.calendar, now.getTime()))
@@ -67,13 +73,14 @@ export function createSlaRecalculation ({ db, clock, calendars }: { db: Db, cloc
       // Compared as tuples: a state read back from jsonb has its keys in another order.
       const ledger = (state: ClockState) => state.pauses.map(p => [p.from, p.to, p.reason])
       const figuresOf = (f: typeof viewed) => [f.dueAt, f.state, f.businessElapsedMs, f.goalMs, f.policyVersion]
-      const changed = JSON.stringify([figuresOf(figuresBefore), ledger(before), before.calendarId, before.originalDueAt, stored]) !==
-        JSON.stringify([figuresOf(figuresAfter), ledger(after), after.calendarId, after.originalDueAt, [columns.nextDueAt, columns.dueAt, columns.breachAt, columns.atRiskAt].map(d => d?.getTime() ?? null)])
+      const changed = JSON.stringify([figuresOf(figuresBefore), ledger(before), before.cycle, before.calendarId, before.originalDueAt, stored]) !==
+        JSON.stringify([figuresOf(figuresAfter), ledger(after), after.cycle, after.calendarId, after.originalDueAt, [columns.nextDueAt, columns.dueAt, columns.breachAt, columns.atRiskAt].map(d => d?.getTime() ?? null)])
       diffs.push({ clockId: row.id, ticketId, ticketKey: ticket.key, policyId: row.policyId, kind: before.kind, metric: before.metric, changed, before: figuresBefore, after: figuresAfter })
       if (!apply || !changed) continue
       await repo.updateClock(tx, row.id, {
         state: after,
         ...columns,
+        triggers,
         goalMinutes: definition.goalMinutes,
         pauseOn: definition.pauseOn,
         warnAt: definition.warnAt,
@@ -121,6 +128,17 @@ export function createSlaRecalculation ({ db, clock, calendars }: { db: Db, cloc
   }
 }
 export type SlaRecalculation = ReturnType<typeof createSlaRecalculation>
+
+/**
+ * Whether the actor of a past event counts as an agent of the desk, as the live clocks decided
+ * when it happened (an admin works every desk, an agent the desks of their teams), by their roles
+ * and teams as they stand now.
+ */
+async function worksDesk (tx: Db, userId: string, deskId: string): Promise<boolean> {
+  const roles = (await findUserById(tx, userId))?.roles ?? []
+  if (roles.includes('admin')) return true
+  return roles.includes('agent') && await isDeskMember(tx, userId, deskId)
+}
 
 const figures = (view: ReturnType<typeof viewClock>) => ({
   dueAt: view.dueAt,

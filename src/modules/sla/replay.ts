@@ -1,24 +1,32 @@
 /**
- * Recomputes the current cycle of an open clock from the ticket's timeline under a policy's
- * current version and calendar: what the clock would say had they been in force all along.
- * Pure: the timeline, the policy and the compiled calendar come in as data.
+ * Recomputes the current cycle of a clock from the ticket's timeline under a policy's current
+ * version and calendar: what the clock would say had they been in force all along. Pure: the
+ * timeline, the policy and the compiled calendar come in as data.
  *
- * The cycle keeps its start instant and number, and the clock keeps its completed cycles (frozen
- * when they ended) and the warnings and breach it has already fired this cycle (each fires once
- * per cycle). The goal follows the ticket's priority at each instant, pauses follow its statuses
- * under the policy's current `pauseOn`, and stops, cancels and restarts follow the same rules as
- * the live clocks (./clocks.ts).
+ * The timeline is folded, oldest first, through the step the live clocks take (./clock-step.ts),
+ * so stops, cancels, restarts, pauses, goals and team handovers follow the policy's triggers
+ * exactly as they do live, and a recalculation under an unchanged policy and calendar reproduces
+ * the live clock. The cycle keeps its start instant and number, and the clock keeps its completed
+ * cycles (frozen when they ended) and the warnings and breach it has already fired this cycle
+ * (each fires once per cycle).
+ *
+ * Where the cycle begins: several changes can share the start instant (one request records a
+ * transition and its comment at one instant), and some of them came before the start, some after.
+ * The changes at that instant are stepped from the clock as it stood when the instant began (no
+ * clock yet, or the ended cycle before it, stopped or still running) until a cycle begins as many
+ * times as the clock's cycles began at that instant; the rest of the timeline follows. When the
+ * policy no longer begins a cycle there, the cycle begins after all of them.
+ *
+ * Applicability (`appliesTo`, and which of several policies for one metric wins) is not
+ * re-decided: the clock's policy is taken to apply to its ticket, as it did when the clock started.
  */
 import type { CompiledCalendar } from './compiled-calendar.js'
-import {
-  cancelClock, dueEvents, isClockOpen, markFired, openPause, pauseClock, restartClock, resumeClock, retargetClock,
-  stopClock, type ClockState
-} from './clock.js'
-import { cycleInstant } from './clock-math.js'
+import type { ClockState, CompletedCycle } from './clock.js'
+import { goalMsOf, openClock, stepClock, type ClockChange, type ClockConfig } from './clock-step.js'
+import { actionFor, type TicketEvent } from './triggers.js'
 
 const MS_PER_MINUTE = 60_000
-const CANCELLING = new Set(['cancelled', 'rejected'])
-const ENDED = new Set(['resolved', 'closed'])
+const ENDED: readonly string[] = ['resolved', 'closed']
 
 /** One entry of the ticket's timeline, as ticket_events stores it. */
 export interface TimelineEvent {
@@ -30,69 +38,128 @@ export interface TimelineEvent {
   byAgent: boolean
 }
 
-/** What the clock takes from its policy's current version. */
-export interface ReplayPolicy {
+/** What the clock takes from its policy's current version, and the team its row binds it to. */
+export interface ReplayPolicy extends ClockConfig {
   version: number
-  goalMinutes: Record<string, number>
-  pauseOn: readonly string[]
-  warnAt: readonly number[]
   calendarId: string | null
 }
 
-/** The clock's current cycle replayed over `timeline` (oldest first) under `policy` and `calendar`. */
-export function replayCycle (previous: ClockState, policy: ReplayPolicy, calendar: CompiledCalendar, timeline: readonly TimelineEvent[]): ClockState {
+/** The ticket as it stands after a change. */
+interface TicketSnapshot {
+  status: string
+  statusCategory: string
+  priority: string
+  teamId: string | null
+}
+
+interface TimedChange {
+  at: number
+  change: ClockChange
+  ticket: TicketSnapshot
+}
+
+/**
+ * The clock's current cycle replayed over `timeline` (oldest first) under `policy` and `calendar`.
+ * `storedGoalMinutes` are the goals the clock ran under so far (its row's): a cycle that began by a
+ * restart carries the goal of the cycle before it, which they translate to the policy's goals.
+ */
+export function replayCycle (previous: ClockState, policy: ReplayPolicy, calendar: CompiledCalendar, timeline: readonly TimelineEvent[], storedGoalMinutes: Readonly<Record<string, number>> = policy.goalMinutes): ClockState {
+  const changes = clockChanges(timeline, policy)
   const start = previous.startedAt
-  let status: string | undefined
-  let priority: string | undefined
-  for (const event of timeline) {
-    if (event.at > start) break
-    if (typeof event.after?.status === 'string') status = event.after.status
-    if (typeof event.after?.priority === 'string') priority = event.after.priority
+  const goalOf = (priority: string) => policy.goalMinutes[priority] !== undefined ? goalMsOf(policy, priority) : previous.goalMs
+  const base: ClockState = { ...previous, policyVersion: policy.version, calendarId: policy.calendarId, timeZone: calendar.timeZone }
+  const keep = (state: ClockState): ClockState => ({ ...state, cycle: previous.cycle, completedCycles: previous.completedCycles, firedWarnings: previous.firedWarnings, breachFired: previous.breachFired })
+
+  // The cycles that began at the start instant, and the one before them (how the instant found the clock).
+  const beganHere = 1 + countTrailing(previous.completedCycles, c => c.startedAt === start)
+  const before = previous.completedCycles[previous.completedCycles.length - beganHere]
+  let state: ClockState | null = null
+  let next = changes.findIndex(c => c.at >= start)
+  if (next < 0) next = changes.length
+  if (before !== undefined) {
+    const goalMs = carriedGoal(before, changes[next]?.ticket.priority, storedGoalMinutes, goalOf)
+    state = { ...base, cycle: before.cycle, startedAt: before.stoppedAt, stoppedAt: before.stoppedAt < start ? before.stoppedAt : null, cancelledAt: null, goalMs, pauses: [], completedCycles: [], firedWarnings: [], breachFired: false }
   }
-  const goalOf = (p: string | undefined) => (policy.goalMinutes[p ?? ''] ?? previous.goalMs / MS_PER_MINUTE) * MS_PER_MINUTE
-  const goalMs = goalOf(priority)
-  let state: ClockState = {
-    ...previous,
-    policyVersion: policy.version,
-    goalMs,
-    calendarId: policy.calendarId,
-    timeZone: calendar.timeZone,
-    stoppedAt: null,
-    cancelledAt: null,
-    originalDueAt: cycleInstant(calendar, start, goalMs, []),
-    pauses: []
+  let began = 0
+  for (; next < changes.length && changes[next]!.at === start && began < beganHere; next++) {
+    const { change, ticket } = changes[next]!
+    const stepped: ClockState | null = state === null ? created(base, policy, calendar, change, ticket, start, goalOf) : stepClock(state, policy, change, start, calendar).state
+    // One change can begin two cycles: a team's new clock that the same change then resets.
+    if (stepped !== null) began += stepped.cycle - (state?.cycle ?? 0)
+    state = stepped
   }
-  if (status !== undefined && policy.pauseOn.includes(status)) state = pauseClock(state, start, `status:${status}`)
-  for (const event of timeline) {
-    if (event.at <= start) continue
-    state = step(state, policy, calendar, event, goalOf)
+  if (state === null || began < beganHere) {
+    // The policy no longer begins a cycle here: it begins after every change at its instant.
+    while (next < changes.length && changes[next]!.at <= start) next++
+    const ticket = changes[next - 1]?.ticket
+    state = openClock({ ...base, goalMs: goalOf(ticket?.priority ?? '') }, calendar, start, ticket?.status ?? '', policy.pauseOn)
   }
+  state = keep(state)
+  for (; next < changes.length; next++) state = stepClock(state, policy, changes[next]!.change, changes[next]!.at, calendar).state
   return state
 }
 
-function step (state: ClockState, policy: ReplayPolicy, calendar: CompiledCalendar, event: TimelineEvent, goalOf: (p: string | undefined) => number): ClockState {
-  const at = event.at
-  if (event.type === 'ticket.status_changed') {
-    const status = String(event.after?.status)
-    const category = String(event.after?.statusCategory)
-    let next = state
-    if (CANCELLING.has(status)) next = cancelClock(next, at)
-    else if (ENDED.has(category)) next = stopClock(next, at)
-    else if (ENDED.has(String(event.before?.statusCategory)) && next.metric === 'resolution') {
-      next = restartClock(markFired(next, dueEvents(next, calendar, at, policy.warnAt)), calendar, at)
-    }
-    if (isClockOpen(next)) {
-      const paused = openPause(next) !== undefined
-      if (policy.pauseOn.includes(status) && !paused) next = pauseClock(next, at, `status:${status}`)
-      if (!policy.pauseOn.includes(status) && paused) next = resumeClock(next, at)
-    }
-    return next
+/**
+ * A clock created by the change, as the live clocks create one: with the ticket (created), for a
+ * team taking the ticket (a policy that starts with the ticket; the clock then takes the change
+ * like every clock), or on its own start event while no clock exists.
+ */
+function created (base: ClockState, policy: ReplayPolicy, calendar: CompiledCalendar, change: ClockChange, ticket: TicketSnapshot, at: number, goalOf: (priority: string) => number): ClockState | null {
+  const open = () => openClock({ ...base, goalMs: goalOf(ticket.priority) }, calendar, at, ticket.status, policy.pauseOn)
+  const holds = policy.teamId === null || policy.teamId === change.holder
+  const startsWithTicket = policy.triggers.startOn.some(c => c.on === 'created')
+  if (change.event?.kind === 'created') return startsWithTicket && holds ? open() : null
+  if (change.handover?.rejoins === true && holds && change.holder !== null && !ENDED.includes(ticket.statusCategory)) {
+    return stepClock(open(), policy, change, at, calendar).state
   }
-  if (event.type === 'ticket.updated' && typeof event.after?.priority === 'string') return retargetClock(state, goalOf(event.after.priority))
-  if (event.type === 'comment.added' && event.after?.visibility === 'public') {
-    const responds = state.metric === 'first_response' || state.metric === 'next_response'
-    if (event.byAgent && responds) return stopClock(state, at)
-    if (!event.byAgent && state.metric === 'next_response' && !isClockOpen(state)) return restartClock(state, calendar, at)
+  if (change.event === null || !holds || (startsWithTicket && policy.teamId === null)) return null
+  return actionFor(policy.triggers, change.event, false) === 'start' ? open() : null
+}
+
+/**
+ * The goal a restarted cycle begins with: the ended cycle's (restartClock), read as the goal of the
+ * priority it stood for under the stored goals, then taken from the policy's goals.
+ */
+function carriedGoal (ended: CompletedCycle, priority: string | undefined, stored: Readonly<Record<string, number>>, goalOf: (priority: string) => number): number {
+  const candidates = [...(priority === undefined ? [] : [priority]), ...Object.keys(stored)]
+  const stoodFor = candidates.find(p => stored[p] !== undefined && stored[p] * MS_PER_MINUTE === ended.goalMs)
+  return stoodFor !== undefined ? goalOf(stoodFor) : ended.goalMs
+}
+
+function countTrailing<T> (list: readonly T[], test: (item: T) => boolean): number {
+  let n = 0
+  while (n < list.length && test(list[list.length - 1 - n]!)) n++
+  return n
+}
+
+/**
+ * The timeline as the clock sees it: each change that can move a clock (as ./clocks.ts decides
+ * which do), with the ticket as it stood after it. The holder follows the `teamId` changes.
+ */
+function clockChanges (timeline: readonly TimelineEvent[], policy: Pick<ClockConfig, 'teamId' | 'triggers'>): TimedChange[] {
+  const startsWithTicket = policy.triggers.startOn.some(c => c.on === 'created')
+  const changes: TimedChange[] = []
+  let ticket: TicketSnapshot = { status: '', statusCategory: '', priority: '', teamId: null }
+  const push = (at: number, event: TicketEvent | null, extra: Partial<ClockChange> = {}) => changes.push({ at, ticket, change: { event, holder: ticket.teamId, ...extra } })
+  for (const entry of timeline) {
+    const after = entry.after ?? {}
+    if (entry.type === 'ticket.created') {
+      ticket = { status: String(after.status), statusCategory: String(after.statusCategory), priority: String(after.priority), teamId: (after.teamId as string | null | undefined) ?? null }
+      push(entry.at, { kind: 'created' })
+    } else if (entry.type === 'ticket.status_changed') {
+      ticket = { ...ticket, status: String(after.status), statusCategory: String(after.statusCategory) }
+      push(entry.at, { kind: 'status', status: ticket.status, category: ticket.statusCategory, fromCategory: String(entry.before?.statusCategory) })
+    } else if (entry.type === 'comment.added' && after.visibility === 'public') {
+      push(entry.at, { kind: 'reply', by: entry.byAgent ? 'agent' : 'requester' })
+    } else if (entry.type === 'ticket.updated') {
+      const reassigned = 'teamId' in after
+      const priority = after.priority !== undefined ? String(after.priority) : undefined
+      if (!reassigned && priority === undefined) continue
+      ticket = { ...ticket, ...(reassigned ? { teamId: (after.teamId as string | null) ?? null } : {}), ...(priority !== undefined ? { priority } : {}) }
+      if (!reassigned) { push(entry.at, null, { priority }); continue }
+      const rejoins = startsWithTicket && policy.teamId !== null && policy.teamId === ticket.teamId
+      push(entry.at, { kind: 'team', teamId: ticket.teamId }, { priority, handover: { status: ticket.status, statusCategory: ticket.statusCategory, priority: ticket.priority, rejoins } })
+    }
   }
-  return state
+  return changes
 }

@@ -85,7 +85,7 @@ export async function findStoredClocks (db: Db, ticketIds: readonly string[]): P
     .orderBy(asc(slaClocks.createdAt), asc(slaClocks.kind), asc(slaClocks.metric), asc(slaClocks.id))
 }
 
-export async function updateClock (db: Db, id: string, patch: ClockIndexColumns & { state: unknown, goalMinutes?: unknown, pauseOn?: string[], warnAt?: number[], updatedAt: Date }) {
+export async function updateClock (db: Db, id: string, patch: ClockIndexColumns & { state: unknown, triggers?: unknown, goalMinutes?: unknown, pauseOn?: string[], warnAt?: number[], updatedAt: Date }) {
   await db.update(slaClocks).set(patch).where(eq(slaClocks.id, id))
 }
 
