@@ -54,10 +54,12 @@ export const SLA_SWEEP_INTERVAL_MS = 1000
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // Silent means no logger at all: not even a child logger per request.
-    logger: options.logger ?? (config.logLevel === 'silent' ? false : {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie']
-    }),
+    logger: options.logger ?? (config.logLevel === 'silent'
+      ? false
+      : {
+          level: config.logLevel,
+          redact: ['req.headers.authorization', 'req.headers.cookie']
+        }),
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
