@@ -9,7 +9,6 @@ import type { TicketType } from '../workflows/definition.js'
 import { findUserById } from '../users/repository.js'
 import type { TicketChange, TicketService } from '../tickets/service.js'
 import type { CalendarCache } from './calendar-cache.js'
-import type { CompiledCalendar } from './business-time.js'
 import { dueEvents, isClockOpen, markFired, viewClock, type ClockState, type ClockView } from './clock.js'
 import { openClock, stepClock, type ClockChange, type ClockConfig, type ClockEffect } from './clock-step.js'
 import { applicablePolicies, boundTeamOf, type PolicyDefinition, type TicketFacts } from './policy.js'
@@ -42,6 +41,19 @@ const ENDED = new Set(['resolved', 'closed'])
 
 export type TicketClockView = ClockView & { id: string }
 
+/** A timeline event of the clock's own (paused, resumed, met, warning, breached): the actor is the system. */
+function eventRow (ticketId: string, type: string, state: ClockState, at: Date, extra: Record<string, unknown>) {
+  return {
+    ticketId,
+    type,
+    actorId: null,
+    occurredAt: at,
+    isInternal: state.kind !== 'sla',
+    before: null,
+    after: { policyId: state.policyId, kind: state.kind, metric: state.metric, cycle: state.cycle, ...extra }
+  }
+}
+
 /**
  * Ticket clocks: attached when a ticket is opened, moved by its status, priority and replies in
  * the same transaction as the change, read exactly at request time, and swept for warnings and
@@ -57,15 +69,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
 
   /** Timeline events for the clock's own changes (paused, resumed, met); actor is the system. */
   async function record (tx: Db, ticketId: string, type: string, state: ClockState, at: Date, extra: Record<string, unknown> = {}) {
-    await tx.insert(ticketEvents).values({
-      ticketId,
-      type,
-      actorId: null,
-      occurredAt: at,
-      isInternal: state.kind !== 'sla',
-      before: null,
-      after: { policyId: state.policyId, kind: state.kind, metric: state.metric, cycle: state.cycle, ...extra }
-    })
+    await tx.insert(ticketEvents).values(eventRow(ticketId, type, state, at, extra))
   }
 
   async function activePolicies (tx: Db) {
@@ -170,18 +174,6 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     await record(tx, ticketId, type, { ...state, cycle }, new Date(at), extra)
   }
 
-  /** Fires a clock's owed warnings and breach into the timeline, once, and records that they fired. */
-  async function fire (tx: Db, row: repo.ClockRow, state: ClockState, calendar: CompiledCalendar, nowMs: number) {
-    const events = dueEvents(state, calendar, nowMs, row.warnAt)
-    if (events.length === 0) return state
-    for (const event of events) {
-      await record(tx, row.ticketId, event.type, state, new Date(event.at), event.type === 'sla.warning' ? { threshold: event.threshold } : {})
-    }
-    const fired = markFired(state, events)
-    await save(tx, row, fired, new Date(nowMs))
-    return fired
-  }
-
   /**
    * Views of clocks read with the tickets they belong to: customer SLA clocks for everyone, OLA
    * and UC clocks only on tickets of desks the caller works. A clock read with its calendar's
@@ -282,17 +274,32 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       return await viewStored(actor, visible, await repo.findStoredClocks(db, visible.map(t => t.id)))
     },
 
-    /** One sweep: fire what is due on up to `limit` clocks. Safe to run on every instance at once. */
+    /**
+     * One sweep: fire what is due on up to `limit` clocks. Safe to run on every instance at once.
+     * Batched: the claim, one read per distinct calendar, one insert of every event fired and
+     * one update of every clock taken (a clock the index called due that owes nothing, after a
+     * moved goal, gets its index entry refreshed).
+     */
     async sweep (limit = 200): Promise<number> {
       const now = clock.now()
       return db.transaction(async (tx) => {
         const due = await repo.claimDueClocks(tx, now, limit)
+        const calendarOf = new Map<string | null, ReturnType<CalendarCache>>()
+        const events: Array<ReturnType<typeof eventRow>> = []
+        const updates = []
         for (const row of due) {
-          const { calendar } = await calendars(tx, (row.state as ClockState).calendarId)
-          const fired = await fire(tx, row, row.state as ClockState, calendar, now.getTime())
-          // Nothing fired but the index said due (a moved goal): refresh the index entry.
-          if (fired === row.state) await repo.updateClock(tx, row.id, { state: row.state, ...indexed(fired, calendar, row.warnAt), updatedAt: now })
+          const state = row.state as ClockState
+          if (!calendarOf.has(state.calendarId)) calendarOf.set(state.calendarId, calendars(tx, state.calendarId))
+          const { calendar } = await calendarOf.get(state.calendarId)!
+          const owed = dueEvents(state, calendar, now.getTime(), row.warnAt)
+          for (const event of owed) {
+            events.push(eventRow(row.ticketId, event.type, state, new Date(event.at), event.type === 'sla.warning' ? { threshold: event.threshold } : {}))
+          }
+          const fired = owed.length === 0 ? state : markFired(state, owed)
+          updates.push({ id: row.id, state: fired, ...indexed(fired, calendar, row.warnAt), updatedAt: now })
         }
+        if (events.length > 0) await tx.insert(ticketEvents).values(events)
+        await repo.updateClocks(tx, updates)
         return due.length
       })
     }

@@ -90,6 +90,19 @@ export async function updateClock (db: Db, id: string, patch: ClockIndexColumns 
 }
 
 /**
+ * Writes many clocks' states and index instants in one statement (the sweep's batch): one
+ * round trip however many clocks a sweep fires.
+ */
+export async function updateClocks (db: Db, rows: ReadonlyArray<ClockIndexColumns & { id: string, state: unknown, updatedAt: Date }>) {
+  if (rows.length === 0) return
+  const at = (d: Date | null) => d === null ? null : d.toISOString()
+  const values = sql.join(rows.map(r =>
+    sql`(${r.id}::uuid, ${JSON.stringify(r.state)}::jsonb, ${at(r.nextDueAt)}::timestamptz, ${at(r.dueAt)}::timestamptz, ${at(r.breachAt)}::timestamptz, ${at(r.atRiskAt)}::timestamptz, ${at(r.updatedAt)}::timestamptz)`), sql`, `)
+  await db.execute(sql`update ${slaClocks} set state = v.state, next_due_at = v.next_due_at, due_at = v.due_at, breach_at = v.breach_at, at_risk_at = v.at_risk_at, updated_at = v.updated_at
+    from (values ${values}) as v(id, state, next_due_at, due_at, breach_at, at_risk_at, updated_at) where ${slaClocks.id} = v.id`)
+}
+
+/**
  * Clocks whose next warning or breach is due, oldest first, locked without waiting: several
  * instances sweep at once and each due clock is taken by exactly one of them.
  */
