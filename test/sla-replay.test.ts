@@ -119,7 +119,7 @@ t.test('team-bound OLA clocks: the replay follows the team holding the ticket', 
   await move(ticket.id, 'in_progress')
   at('2026-06-02T10:50:00Z')
   const live = await clockOf(ticket.id, deskOla.id)
-  t.match(live, { state: 'running', startedAt: '2026-06-02T10:40:00.000Z', goalMs: 30 * MIN, businessElapsedMs: 10 * MIN, pauses: [] }, 'back with the goal of p1; the pause that began and ended at 10:40 is gone')
+  t.match(live, { state: 'running', startedAt: '2026-06-02T10:40:00.000Z', goalMs: 30 * MIN, originalDueAt: '2026-06-02T11:10:00.000Z', businessElapsedMs: 10 * MIN, pauses: [] }, 'back with the goal of p1 (and its due instant); the pause that began and ended at 10:40 is gone')
   t.match(live.completedCycles, [{ cycle: 1, stoppedAt: '2026-06-02T10:20:00.000Z', goalMs: 90 * MIN, result: 'met' }])
   t.match(await clockOf(ticket.id, networkOla.id), { state: 'met', stoppedAt: '2026-06-02T10:40:00.000Z', businessElapsedMs: 10 * MIN }, 'the pending status paused the network\'s cycle')
 

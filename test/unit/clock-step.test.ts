@@ -1,7 +1,7 @@
 import t from 'tap'
 import { compileCalendar } from '../../src/modules/sla/business-time.js'
 import { dueEvents, markFired, pauseClock, startClock, stopClock, type ClockState } from '../../src/modules/sla/clock.js'
-import { openClock, stepClock, type ClockChange, type ClockConfig } from '../../src/modules/sla/clock-step.js'
+import { openClock, startsCycle, stepClock, type ClockChange, type ClockConfig } from '../../src/modules/sla/clock-step.js'
 import { defaultTriggers } from '../../src/modules/sla/triggers.js'
 
 const MIN = 60_000
@@ -18,8 +18,10 @@ const config = (over: Partial<ClockConfig> = {}): ClockConfig => ({
 })
 const start = (goalMinutes = 120, minutes = 0): ClockState =>
   startClock({ policyId: 'policy', policyVersion: 1, kind: 'ola', metric: 'resolution', goalMs: goalMinutes * MIN, calendarId: null }, always, at(minutes))
-const status = (to: string, category: string, fromCategory = 'open', holder: string | null = null): ClockChange =>
-  ({ event: { kind: 'status', status: to, category, fromCategory }, holder })
+// The ticket is p2 (the 120-minute goal of start()) unless a test says otherwise.
+const status = (to: string, category: string, fromCategory = 'open', holder: string | null = null, ticketPriority: string | null = 'p2'): ClockChange =>
+  ({ event: { kind: 'status', status: to, category, fromCategory }, holder, ticketPriority })
+const prioritised = (ticketPriority: string, holder: string | null = null): ClockChange => ({ event: null, holder, ticketPriority, isPriorityChange: true })
 const step = (state: ClockState, change: ClockChange, minutes: number, over: Partial<ClockConfig> = {}) => stepClock(state, config(over), change, at(minutes), always)
 
 t.test('a status that pauses opens a pause, the next one ends it, each with its event', async (t) => {
@@ -57,28 +59,59 @@ t.test('a restart fires what the ending cycle still owes first, then starts the 
   t.match(reopened.state.completedCycles, [{ cycle: 1, result: 'breached', breachedAt: at(120) }])
   const swept = markFired(stopped, dueEvents(stopped, always, at(190), [50]))
   t.same(step(swept, status('in_progress', 'open', 'resolved'), 200).effects, [], 'what the sweep fired is not fired again')
-  const priorityMoved = step(stopped, { event: null, holder: null, priority: 'p1' }, 190)
-  t.equal(priorityMoved.state, stopped, 'a stopped cycle keeps its goal')
-  t.equal(step(priorityMoved.state, status('in_progress', 'open', 'resolved'), 200).state.goalMs, 120 * MIN, 'and the next cycle starts with it')
+})
+
+t.test('a cycle the step starts runs under the goal of the ticket\'s priority then, also one changed while the clock stood stopped', async (t) => {
+  const stopped = step(start(), status('resolved', 'resolved'), 30).state
+  const raised = step(stopped, prioritised('p1'), 40)
+  t.equal(raised.state, stopped, 'a stopped cycle keeps its goal and verdict')
+  const reopened = step(raised.state, status('in_progress', 'open', 'resolved', null, 'p1'), 50).state
+  t.match(reopened, { cycle: 2, startedAt: at(50), goalMs: 60 * MIN, originalDueAt: at(110) }, 'the reopened cycle is due by p1\'s goal')
+  t.match(reopened.completedCycles, [{ cycle: 1, goalMs: 120 * MIN, result: 'met' }], 'the ended cycle keeps the goal it ran under')
+  t.equal(step(stopped, status('in_progress', 'open', 'resolved', null, 'p4'), 50).state.goalMs, 480 * MIN, 'lowered too')
+
+  const responses = config({ triggers: defaultTriggers('next_response') })
+  const answered = stepClock(start(), responses, { event: { kind: 'reply', by: 'agent' }, holder: null, ticketPriority: 'p2' }, at(10), always).state
+  t.equal(answered.stoppedAt, at(10))
+  const asked = stepClock(answered, responses, { event: { kind: 'reply', by: 'requester' }, holder: null, ticketPriority: 'p3' }, at(20), always).state
+  t.match(asked, { cycle: 2, startedAt: at(20), goalMs: 240 * MIN, originalDueAt: at(260) }, 'a requester\'s reply starts the next response cycle under p3\'s goal')
+
+  const resets = config({ triggers: { ...defaultTriggers('resolution'), resetOn: [{ on: 'requester_reply' }] } })
+  const reset = stepClock(stopped, resets, { event: { kind: 'reply', by: 'requester' }, holder: null, ticketPriority: 'p1' }, at(60), always).state
+  t.match(reset, { cycle: 2, goalMs: 60 * MIN }, 'a reset of a stopped clock starts one under the goal now')
+  const running = stepClock(start(), resets, { event: { kind: 'reply', by: 'requester' }, holder: null, ticketPriority: 'p4' }, at(60), always).state
+  t.match(running, { cycle: 2, goalMs: 480 * MIN }, 'and so does a reset of a running one')
+})
+
+t.test('a change that starts a cycle must carry the ticket\'s priority; one that starts none need not', async (t) => {
+  const stopped = step(start(), status('resolved', 'resolved'), 30).state
+  t.ok(startsCycle(stopped, config(), status('in_progress', 'open', 'resolved').event), 'reopening starts a resolution cycle')
+  t.notOk(startsCycle(start(), config(), status('in_progress', 'open', 'resolved').event), 'an open cycle does not start again')
+  t.notOk(startsCycle(stopped, config(), null), 'nor does a change without an event')
+  t.notOk(startsCycle(start(), config(), status('pending', 'pending').event))
+  t.ok(startsCycle(start(), config({ triggers: { ...defaultTriggers('resolution'), resetOn: [{ on: 'requester_reply' }] } }), { kind: 'reply', by: 'requester' }), 'a reset starts one')
+  t.throws(() => step(stopped, status('in_progress', 'open', 'resolved', null, null), 40), /priority/)
+  t.equal(step(start(), status('pending', 'pending', 'open', null, null), 40).state.pauses.length, 1, 'a pause needs no priority')
+  t.equal(step(start(), status('resolved', 'resolved', 'open', null, null), 40).state.stoppedAt, at(40), 'nor does a stop')
 })
 
 t.test('a reset of a paused cycle starts a running one and says so', async (t) => {
   const paused = pauseClock(start(), at(10), 'status:pending')
-  const reset = step(paused, { event: { kind: 'reply', by: 'requester' }, holder: null }, 20, { triggers: { ...defaultTriggers('resolution'), resetOn: [{ on: 'requester_reply' }] } })
+  const reset = step(paused, { event: { kind: 'reply', by: 'requester' }, holder: null, ticketPriority: 'p2' }, 20, { triggers: { ...defaultTriggers('resolution'), resetOn: [{ on: 'requester_reply' }] } })
   t.match(reset.state, { cycle: 2, startedAt: at(20), pauses: [] })
   t.same(reset.effects, [{ type: 'sla.resumed', cycle: 2, at: at(20) }])
 })
 
 t.test('the priority moves the goal of an open cycle', async (t) => {
-  const moved = step(start(), { event: null, holder: null, priority: 'p1' }, 10)
+  const moved = step(start(), prioritised('p1'), 10)
   t.equal(moved.state.goalMs, 60 * MIN)
   t.same(moved.effects, [])
 })
 
 t.test('team-bound clocks: a handover ends the leaving team\'s cycle and starts the returning team\'s', async (t) => {
   const ola = config({ teamId: 'desk' })
-  const handover = (holder: string | null, rejoins: boolean, ticketStatus = 'in_progress', priority = 'p2'): ClockChange =>
-    ({ event: { kind: 'team', teamId: holder }, holder, handover: { status: ticketStatus, statusCategory: ticketStatus === 'pending' ? 'pending' : 'open', priority, rejoins } })
+  const handover = (holder: string | null, rejoins: boolean, ticketStatus = 'in_progress', ticketPriority = 'p2'): ClockChange =>
+    ({ event: { kind: 'team', teamId: holder }, holder, ticketPriority, handover: { status: ticketStatus, statusCategory: ticketStatus === 'pending' ? 'pending' : 'open', rejoins } })
 
   const left = stepClock(start(), ola, handover('network', false), at(30), always)
   t.equal(left.state.stoppedAt, at(30))
@@ -88,11 +121,11 @@ t.test('team-bound clocks: a handover ends the leaving team\'s cycle and starts 
   t.equal(moved.state, left.state, 'while another team holds the ticket, its events do not touch the clock')
 
   const back = stepClock(left.state, ola, handover('desk', true, 'pending', 'p1'), at(50), always)
-  t.match(back.state, { cycle: 2, startedAt: at(50), goalMs: 60 * MIN, pauses: [{ from: at(50), to: null, reason: 'status:pending' }] }, 'the goal of the priority now, paused by the status now')
+  t.match(back.state, { cycle: 2, startedAt: at(50), goalMs: 60 * MIN, originalDueAt: at(110), pauses: [{ from: at(50), to: null, reason: 'status:pending' }] }, 'the goal of the priority now (and the due instant it gives), paused by the status now')
   t.same(back.effects, [], 'a handover records no pause')
 
   t.equal(stepClock(left.state, ola, handover('desk', false), at(50), always).state, left.state, 'a policy that does not start for the team leaves the clock stopped')
-  const resolved: ClockChange = { event: { kind: 'team', teamId: 'desk' }, holder: 'desk', handover: { status: 'resolved', statusCategory: 'resolved', priority: 'p2', rejoins: true } }
+  const resolved: ClockChange = { event: { kind: 'team', teamId: 'desk' }, holder: 'desk', ticketPriority: 'p2', handover: { status: 'resolved', statusCategory: 'resolved', rejoins: true } }
   t.equal(stepClock(left.state, ola, resolved, at(50), always).state, left.state, 'nothing starts on a resolved ticket')
 
   const runningLate = stepClock(start(30), ola, handover('network', false), at(200), always)
@@ -109,7 +142,7 @@ t.test('the triggers of the clock decide, as in actionFor', async (t) => {
   t.equal(stepClock(start(), handsOn, status('resolved', 'resolved'), at(20), always).state.stoppedAt, null, 'the default stop no longer applies')
   const restarted = stepClock(stopped.state, handsOn, status('in_progress', 'open', 'pending'), at(30), always)
   t.match(restarted.state, { cycle: 2, startedAt: at(30) })
-  const reset = stepClock(restarted.state, handsOn, { event: { kind: 'team', teamId: 'desk' }, holder: 'desk' }, at(40), always)
+  const reset = stepClock(restarted.state, handsOn, { event: { kind: 'team', teamId: 'desk' }, holder: 'desk', ticketPriority: 'p2' }, at(40), always)
   t.match(reset.state, { cycle: 3, startedAt: at(40) })
 })
 

@@ -123,7 +123,7 @@ t.test('cancel ends the cycle without a verdict', async (t) => {
 
 t.test('reopen keeps the completed cycle and starts a fresh one', async (t) => {
   const first = stopClock(resumeClock(pauseClock(start(4 * HOUR, '2025-06-02T09:00+02:00'), at('2025-06-02T10:00+02:00'), 'status:pending'), at('2025-06-02T10:30+02:00')), at('2025-06-02T12:00+02:00'))
-  const reopened = restartClock(first, berlin, at('2025-06-04T10:00+02:00'))
+  const reopened = restartClock(first, berlin, at('2025-06-04T10:00+02:00'), 4 * HOUR)
   t.equal(reopened.cycle, 2)
   t.same(view(reopened, '2025-06-04T11:00+02:00'), {
     ...view(reopened, '2025-06-04T11:00+02:00'),
@@ -145,10 +145,18 @@ t.test('reopen keeps the completed cycle and starts a fresh one', async (t) => {
       pauses: [{ from: iso('2025-06-02T10:00+02:00'), to: iso('2025-06-02T10:30+02:00'), reason: 'status:pending' }]
     }]
   })
-  const reset = restartClock(start(HOUR, '2025-06-02T09:00+02:00'), berlin, at('2025-06-02T11:00+02:00'))
+  const reset = restartClock(start(HOUR, '2025-06-02T09:00+02:00'), berlin, at('2025-06-02T11:00+02:00'), HOUR)
   t.match(reset.completedCycles, [{ result: 'breached', breachedAt: at('2025-06-02T10:00+02:00'), stoppedAt: at('2025-06-02T11:00+02:00'), businessElapsedMs: 2 * HOUR }], 'a reset of an open clock ends its cycle then')
-  const cancelled = restartClock(cancelClock(start(HOUR, '2025-06-02T09:00+02:00'), at('2025-06-02T09:10+02:00')), berlin, at('2025-06-03T09:00+02:00'))
+  const cancelled = restartClock(cancelClock(start(HOUR, '2025-06-02T09:00+02:00'), at('2025-06-02T09:10+02:00')), berlin, at('2025-06-03T09:00+02:00'), HOUR)
   t.match(cancelled.completedCycles, [{ result: 'cancelled', stoppedAt: at('2025-06-02T09:10+02:00') }])
+})
+
+t.test('the next cycle runs under the goal it is given, the completed one keeps its own', async (t) => {
+  const first = stopClock(start(8 * HOUR, '2025-06-02T09:00+02:00'), at('2025-06-02T10:00+02:00'))
+  const raised = restartClock(first, berlin, at('2025-06-03T09:00+02:00'), 2 * HOUR)
+  t.match(view(raised, '2025-06-03T10:00+02:00'), { goalMs: 2 * HOUR, dueAt: iso('2025-06-03T11:00+02:00'), originalDueAt: iso('2025-06-03T11:00+02:00'), businessRemainingMs: HOUR })
+  t.match(raised.completedCycles, [{ cycle: 1, goalMs: 8 * HOUR, result: 'met' }])
+  t.throws(() => restartClock(first, berlin, at('2025-06-03T09:00+02:00'), Number.NaN), RangeError)
 })
 
 t.test('retarget keeps the elapsed time and changes what remains', async (t) => {
@@ -219,7 +227,7 @@ t.test('warnings and the breach fire once per cycle, again after a restart', asy
   t.equal(nextDueInstant(clock, berlin, warnAt), null)
   t.same(poll('2025-06-10T12:00+02:00'), [])
 
-  clock = restartClock(clock, berlin, at('2025-06-04T09:00+02:00'))
+  clock = restartClock(clock, berlin, at('2025-06-04T09:00+02:00'), clock.goalMs)
   t.same(poll('2025-06-05T10:00+02:00').map(e => [e.type, e.cycle, e.at]), [
     ['sla.warning', 2, at('2025-06-04T13:00+02:00')], ['sla.warning', 2, at('2025-06-04T15:00+02:00')], ['sla.breached', 2, at('2025-06-04T17:00+02:00')]
   ], 'a late job catches up, oldest first')
@@ -247,7 +255,7 @@ const apply = (state: ClockState, op: Op, now: number): ClockState => {
     case 'stop': return stopClock(state, now)
     case 'cancel': return cancelClock(state, now)
     case 'retarget': return retargetClock(state, op.goalMs)
-    case 'restart': return restartClock(state, berlin, now)
+    case 'restart': return restartClock(state, berlin, now, op.goalMs)
   }
 }
 /** Runs a history, calling `check` with the state after each step and the step's instant. */

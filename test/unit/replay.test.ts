@@ -59,7 +59,7 @@ class LiveTicket {
       return
     }
     let event: TicketEvent | null = null
-    let priority: string | undefined
+    let isPriorityChange = false
     if (command.kind === 'status') {
       if (command.to === this.ticket.status) return
       const before = { status: this.ticket.status, statusCategory: this.ticket.statusCategory }
@@ -77,14 +77,14 @@ class LiveTicket {
       if (Object.keys(after).length === 0) return
       this.ticket = { ...this.ticket, ...after }
       this.timeline.push({ type: 'ticket.updated', at: this.now, before: {}, after, byAgent: true })
-      priority = after.priority as string | undefined
+      isPriorityChange = 'priority' in after
       if ('teamId' in after) {
         event = { kind: 'team', teamId: this.ticket.teamId }
         this.followHolder()
       }
     }
     // Every clock steps with the change, but a team's clock while another team holds the ticket.
-    if (this.clock !== null && this.holds) this.step({ event, holder: this.ticket.teamId, priority })
+    if (this.clock !== null && this.holds) this.step({ event, holder: this.ticket.teamId, ticketPriority: this.ticket.priority, isPriorityChange })
     // startLate: a policy without a clock that starts on this event (one that starts with the ticket only when team-bound).
     const late = !this.startsWithTicket || this.policy.teamId !== null
     if (this.clock === null && event !== null && late && this.holds && actionFor(this.policy.triggers, event, false) === 'start') this.clock = this.open()
@@ -92,7 +92,7 @@ class LiveTicket {
 
   followHolder () {
     const { status, statusCategory, priority, teamId } = this.ticket
-    const handover = (rejoins: boolean): ClockChange => ({ event: null, holder: teamId, handover: { status, statusCategory, priority, rejoins } })
+    const handover = (rejoins: boolean): ClockChange => ({ event: null, holder: teamId, ticketPriority: priority, handover: { status, statusCategory, rejoins } })
     if (this.clock !== null && this.policy.teamId !== null && !this.holds && isClockOpen(this.clock)) this.step(handover(false))
     if (teamId === null || ENDED.includes(statusCategory) || this.policy.teamId !== teamId || !this.startsWithTicket) return
     if (this.clock === null) this.clock = this.open()
@@ -142,17 +142,29 @@ const ticketArb = fc.record({ status: fc.constantFrom('new', 'in_progress', 'pen
   .map(r => ({ ...r, statusCategory: CATEGORY[r.status]! }))
 
 t.test('replaying the timeline under the unchanged policy and calendar gives exactly the live clock, after every change', async (t) => {
+  // Histories where the priority moved to another goal while the clock stood stopped, and a later
+  // change started a cycle: the new cycle's goal is where a stale goal would show.
+  let restartsAfterMove = 0
   t.doesNotThrow(() => fc.assert(fc.property(
     policyArb, fc.constantFrom(always, berlin), ticketArb, fc.array(commandArb, { minLength: 5, maxLength: 40 }),
     (policy, calendar, ticket, commands) => {
       const live = new LiveTicket(policy, calendar, ticket, Date.parse('2026-06-01T07:00:00Z'))
+      let movedWhileStopped = false
       for (const command of commands) {
+        const before = live.clock
+        const priority = live.ticket.priority
         live.run(command)
         if (live.clock === null) continue
+        if (before !== null && !isClockOpen(before) && live.ticket.priority !== priority && policy.goalMinutes[priority] !== policy.goalMinutes[live.ticket.priority]) movedWhileStopped = true
+        if (before !== null && live.clock.cycle > before.cycle) {
+          if (movedWhileStopped) restartsAfterMove++
+          movedWhileStopped = false
+        }
         deepStrictEqual(replayCycle(live.clock, policy, calendar, live.timeline), live.clock)
       }
     }
   ), { numRuns: 1000 }))
+  t.ok(restartsAfterMove >= 50, `the histories restart clocks after a priority change while stopped (${restartsAfterMove} times)`)
 })
 
 const T0 = Date.parse('2026-06-01T10:00:00Z')
@@ -197,14 +209,14 @@ t.test('the changes sharing the start instant: those before the start stay out o
   t.same(replayCycle(live.clock!, policy, always, live.timeline), live.clock)
 })
 
-t.test('a restarted cycle carries the goal of the cycle before it, read under the new goals', async (t) => {
-  // Priority p3 → p1 while resolved: the reopened cycle keeps p3's goal (as the live clocks do).
+t.test('a restarted cycle begins under the goal of the ticket\'s priority then, read under the policy replayed', async (t) => {
+  // Priority p3 → p1 while resolved: the reopened cycle runs under p1's goal, as the live clocks do.
   const timeline = [created(), moved(10, 'new', 'resolved'), { type: 'ticket.updated', at: at(20), before: {}, after: { priority: 'p1' }, byAgent: true }, moved(30, 'resolved', 'in_progress')]
-  const stored = { p1: 60, p2: 120, p3: 240, p4: 480 }
   let live = clockAt(0)
-  live = stepClock(live, policyOf(), { event: { kind: 'status', status: 'resolved', category: 'resolved', fromCategory: 'new' }, holder: null }, at(10), always).state
-  live = stepClock(live, policyOf(), { event: { kind: 'status', status: 'in_progress', category: 'open', fromCategory: 'resolved' }, holder: null }, at(30), always).state
-  t.equal(live.goalMs, 240 * MIN)
-  t.equal(replayCycle(live, policyOf(), always, timeline, stored).goalMs, 240 * MIN)
-  t.equal(replayCycle(live, policyOf({ goalMinutes: { p1: 30, p2: 90, p3: 300, p4: 600 } }), always, timeline, stored).goalMs, 300 * MIN, 'p3 under the new goals')
+  live = stepClock(live, policyOf(), { event: { kind: 'status', status: 'resolved', category: 'resolved', fromCategory: 'new' }, holder: null, ticketPriority: 'p3' }, at(10), always).state
+  live = stepClock(live, policyOf(), { event: null, holder: null, ticketPriority: 'p1', isPriorityChange: true }, at(20), always).state
+  live = stepClock(live, policyOf(), { event: { kind: 'status', status: 'in_progress', category: 'open', fromCategory: 'resolved' }, holder: null, ticketPriority: 'p1' }, at(30), always).state
+  t.match(live, { cycle: 2, goalMs: 60 * MIN, originalDueAt: at(90) })
+  t.same(replayCycle(live, policyOf({ version: 1 }), always, timeline), live)
+  t.match(replayCycle(live, policyOf({ goalMinutes: { p1: 30, p2: 90, p3: 300, p4: 600 } }), always, timeline), { goalMs: 30 * MIN, originalDueAt: at(60), completedCycles: [{ goalMs: 240 * MIN }] }, 'p1 under the new goals; the completed cycle stays as it ended')
 })

@@ -9,7 +9,8 @@
  * a stopped clock whose team took it (when its policy starts with the ticket). Then the policy's
  * start/stop/cancel/reset triggers act on the event, a status change pauses or resumes the cycle,
  * and a new priority moves the goal. A team-bound clock skips the second part while another team
- * holds the ticket.
+ * holds the ticket. Every cycle the step starts runs under the goal of the ticket's priority at
+ * that instant, never the ended cycle's: a priority changed while the clock stood stopped counts.
  */
 import type { CompiledCalendar } from './compiled-calendar.js'
 import {
@@ -36,7 +37,6 @@ export interface ClockConfig {
 export interface Handover {
   status: string
   statusCategory: string
-  priority: string
   /**
    * The clock's policy starts a cycle now: it binds the new holder, applies to the ticket and
    * starts with the ticket. Applicability is the caller's to decide (it weighs other policies).
@@ -50,8 +50,13 @@ export interface ClockChange {
   event: TicketEvent | null
   /** The team holding the ticket after the change. */
   holder: string | null
-  /** The priority the change set, when it set one. */
-  priority?: string | undefined
+  /**
+   * The ticket's priority after the change: a cycle the change starts runs under its goal. Null
+   * only when the caller has not read it because the change starts no cycle (see startsCycle).
+   */
+  ticketPriority: string | null
+  /** The change set the priority: an open cycle moves to its goal. */
+  isPriorityChange?: boolean | undefined
   /** Present when the change handed the ticket to another team (or to none). */
   handover?: Handover | undefined
 }
@@ -76,7 +81,7 @@ export interface ClockStep {
 /** One ticket change applied to one clock at `atMs` (epoch ms), with what to record about it. */
 export function stepClock (state: ClockState, config: ClockConfig, change: ClockChange, atMs: number, calendar: CompiledCalendar): ClockStep {
   const effects: ClockEffect[] = []
-  let next = change.handover === undefined ? state : handOver(state, config, change.holder, change.handover, atMs, calendar, effects)
+  let next = change.handover === undefined ? state : handOver(state, config, change, change.handover, atMs, calendar, effects)
   // A team's clock stands still while another team holds the ticket (the handover ended its cycle).
   if (config.teamId === null || config.teamId === change.holder) next = takeChange(next, config, change, atMs, calendar, effects)
   return { state: next, effects }
@@ -92,7 +97,23 @@ export function goalMsOf (config: Pick<ClockConfig, 'goalMinutes'>, priority: st
   return config.goalMinutes[priority]! * MS_PER_MINUTE
 }
 
-function handOver (state: ClockState, config: ClockConfig, holder: string | null, handover: Handover, at: number, calendar: CompiledCalendar, effects: ClockEffect[]): ClockState {
+/**
+ * True when the event starts a new cycle of the clock by its triggers (a start, or a reset),
+ * which then needs the ticket's priority; a handover's restart is decided apart (Handover.rejoins).
+ */
+export function startsCycle (state: ClockState, config: Pick<ClockConfig, 'triggers'>, event: TicketEvent | null): boolean {
+  const action = event === null ? null : actionFor(config.triggers, event, isClockOpen(state))
+  return action === 'reset' || action === 'start'
+}
+
+/** The goal of the ticket's priority as the change gives it. */
+function goalNow (config: ClockConfig, change: ClockChange): number {
+  if (change.ticketPriority === null) throw new Error('The clock needs the ticket\'s priority for this change, and the change does not carry it')
+  return goalMsOf(config, change.ticketPriority)
+}
+
+function handOver (state: ClockState, config: ClockConfig, change: ClockChange, handover: Handover, at: number, calendar: CompiledCalendar, effects: ClockEffect[]): ClockState {
+  const holder = change.holder
   let next = state
   if (config.teamId !== null && config.teamId !== holder && isClockOpen(next)) {
     // The team let go: its cycle ends here, met within the goal, else breached (the sweep fires the breach).
@@ -102,7 +123,7 @@ function handOver (state: ClockState, config: ClockConfig, holder: string | null
   }
   if (handover.rejoins && holder !== null && !isClockOpen(next) && !ENDED.includes(handover.statusCategory)) {
     // The team came back: a new cycle with the goal of the ticket's priority now, paused if its status pauses.
-    next = retargetClock(restartClock(fireOwed(next, config, at, calendar, effects), calendar, at), goalMsOf(config, handover.priority))
+    next = restartClock(fireOwed(next, config, at, calendar, effects), calendar, at, goalNow(config, change))
     next = pauseFor(next, handover.status, config.pauseOn, at)
   }
   return next
@@ -115,14 +136,14 @@ function takeChange (state: ClockState, config: ClockConfig, change: ClockChange
   if (action === 'cancel') next = cancelClock(next, at)
   else if (action === 'stop') next = stopClock(next, at)
   // Owed events of the ending cycle fire first, then it is kept in completedCycles and a new one
-  // starts with the ending cycle's goal (restartClock).
-  else if (action === 'reset' || action === 'start') next = restartClock(fireOwed(next, config, at, calendar, effects), calendar, at)
+  // starts with the goal of the ticket's priority now.
+  else if (action === 'reset' || action === 'start') next = restartClock(fireOwed(next, config, at, calendar, effects), calendar, at, goalNow(config, change))
   if (change.event?.kind === 'status' && isClockOpen(next)) {
     const paused = openPause(next) !== undefined
     if (config.pauseOn.includes(change.event.status) && !paused) next = pauseClock(next, at, `status:${change.event.status}`)
     if (!config.pauseOn.includes(change.event.status) && paused) next = resumeClock(next, at)
-  } else if (change.priority !== undefined) {
-    next = retargetClock(next, goalMsOf(config, change.priority))
+  } else if (change.isPriorityChange === true) {
+    next = retargetClock(next, goalNow(config, change))
   }
   if (next === before) return next
   const wasPaused = openPause(before) !== undefined

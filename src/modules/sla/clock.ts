@@ -137,10 +137,12 @@ export function cancelClock (state: ClockState, atMs: number): ClockState {
 
 /**
  * Reopen (or a policy's reset event): freezes the current cycle into completedCycles (a still open
- * cycle ends at `atMs` as met or breached) and starts the next one at `atMs` with the current goal,
- * an empty pause ledger and no fired events. Emit the old cycle's due events before calling this.
+ * cycle ends at `atMs` as met or breached) and starts the next one at `atMs` with `goalMs` (the
+ * goal of the ticket's priority at that instant, whatever the ended cycle ran under), an empty
+ * pause ledger and no fired events. Emit the old cycle's due events before calling this.
  */
-export function restartClock (state: ClockState, calendar: CompiledCalendar, atMs: number): ClockState {
+export function restartClock (state: ClockState, calendar: CompiledCalendar, atMs: number, goalMs: number): ClockState {
+  assertGoal(goalMs)
   const at = clampInstant(state, atMs)
   const ended = isClockOpen(state) ? stopClock(state, at) : state
   const figures = measureCycle(ended, calendar, at)
@@ -158,7 +160,8 @@ export function restartClock (state: ClockState, calendar: CompiledCalendar, atM
   return {
     ...ended,
     cycle: ended.cycle + 1,
-    ...freshCycle(calendar, at, ended.goalMs),
+    goalMs,
+    ...freshCycle(calendar, at, goalMs),
     completedCycles: [...ended.completedCycles, completed]
   }
 }

@@ -10,7 +10,7 @@ import { findUserById } from '../users/repository.js'
 import type { TicketChange, TicketService } from '../tickets/service.js'
 import type { CalendarCache } from './calendar-cache.js'
 import { dueEvents, isClockOpen, markFired, viewClock, type ClockState, type ClockView } from './clock.js'
-import { openClock, stepClock, type ClockChange, type ClockConfig, type ClockEffect } from './clock-step.js'
+import { openClock, startsCycle, stepClock, type ClockChange, type ClockConfig, type ClockEffect } from './clock-step.js'
 import { applicablePolicies, boundTeamOf, type PolicyDefinition, type TicketFacts } from './policy.js'
 import { actionFor, triggersOf, type TicketEvent, type Triggers } from './triggers.js'
 import { indexColumns as indexed } from './clock-index.js'
@@ -18,7 +18,7 @@ import * as repo from './repository.js'
 import type { StoredClock } from './repository.js'
 import { createClockTextCache } from './clock-reads.js'
 import type { ViewBasis } from './clock-view.js'
-import { findShownTicket } from '../tickets/repository.js'
+import { findShownTicket, findTicket } from '../tickets/repository.js'
 import type { Ticket } from '../tickets/schema.js'
 import { calendarRefFor } from './calendar-source.js'
 
@@ -113,7 +113,8 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     const handover = (rejoins: boolean): ClockChange => ({
       event: null,
       holder: ticket.teamId,
-      handover: { status: ticket.status, statusCategory: ticket.statusCategory, priority: ticket.priority, rejoins }
+      ticketPriority: ticket.priority,
+      handover: { status: ticket.status, statusCategory: ticket.statusCategory, rejoins }
     })
     for (const row of rows) {
       if (row.teamId === null || row.teamId === ticket.teamId || !isClockOpen(row.state as ClockState)) continue
@@ -220,12 +221,16 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       }
       const event = ticketEventOf(change, loaded?.access === 'agent')
       const holder = ticket?.teamId ?? null
-      const priority = change.type === 'ticket.updated' && change.after?.priority !== undefined ? String(change.after.priority) : undefined
-      for (const row of rows) {
-        // A team's clock stands still while another team holds the ticket: the step would leave it, so skip reading its calendar.
-        if (row.teamId !== null && row.teamId !== holder) continue
-        await step(tx, row, { event, holder, priority }, change.at)
+      // A team's clock stands still while another team holds the ticket: the step would leave it, so skip reading its calendar.
+      const moving = rows.filter(row => row.teamId === null || row.teamId === holder)
+      const isPriorityChange = change.type === 'ticket.updated' && change.after?.priority !== undefined
+      // A new cycle runs under the goal of the priority the ticket has now, which a status change
+      // does not carry: read it then, and only then.
+      let ticketPriority = ticket?.priority ?? (isPriorityChange ? String(change.after!.priority) : null)
+      if (ticketPriority === null && moving.some(row => startsCycle(row.state as ClockState, configOf(row), event))) {
+        ticketPriority = (await findTicket(tx, change.ticketId))!.priority
       }
+      for (const row of moving) await step(tx, row, { event, holder, ticketPriority, isPriorityChange }, change.at)
       if (event !== null && latecomers.length > 0) await startLate(tx, rows, ticket!, change, event)
     },
 

@@ -62,7 +62,7 @@ export function createSlaRecalculation ({ db, clock, calendars }: { db: Db, cloc
       const current = await calendars(tx, before.calendarId)
       const triggers = triggersOf(definition)
       const replayPolicy = { version: policy.version, triggers, goalMinutes: definition.goalMinutes, pauseOn: definition.pauseOn, warnAt: definition.warnAt, teamId: row.teamId, calendarId: target.calendarId }
-      const after = replayCycle(before, replayPolicy, target.calendar, timeline, row.goalMinutes as Record<string, number>)
+      const after = replayCycle(before, replayPolicy, target.calendar, timeline)
       // Views read calendars live, but the instants stored for lists and the sweep were computed
       // under the old calendar: `before.dueAt` of a running clock is the stored one.
       const viewed = figures(viewClock(before, current.calendar, now.getTime()))

@@ -21,11 +21,10 @@
  * re-decided: the clock's policy is taken to apply to its ticket, as it did when the clock started.
  */
 import type { CompiledCalendar } from './compiled-calendar.js'
-import type { ClockState, CompletedCycle } from './clock.js'
+import type { ClockState } from './clock.js'
 import { goalMsOf, openClock, stepClock, type ClockChange, type ClockConfig } from './clock-step.js'
 import { actionFor, type TicketEvent } from './triggers.js'
 
-const MS_PER_MINUTE = 60_000
 const ENDED: readonly string[] = ['resolved', 'closed']
 
 /** One entry of the ticket's timeline, as ticket_events stores it. */
@@ -60,10 +59,9 @@ interface TimedChange {
 
 /**
  * The clock's current cycle replayed over `timeline` (oldest first) under `policy` and `calendar`.
- * `storedGoalMinutes` are the goals the clock ran under so far (its row's): a cycle that began by a
- * restart carries the goal of the cycle before it, which they translate to the policy's goals.
+ * Every cycle begins under the policy's goal for the priority the ticket had at that instant.
  */
-export function replayCycle (previous: ClockState, policy: ReplayPolicy, calendar: CompiledCalendar, timeline: readonly TimelineEvent[], storedGoalMinutes: Readonly<Record<string, number>> = policy.goalMinutes): ClockState {
+export function replayCycle (previous: ClockState, policy: ReplayPolicy, calendar: CompiledCalendar, timeline: readonly TimelineEvent[]): ClockState {
   const changes = clockChanges(timeline, policy)
   const start = previous.startedAt
   const goalOf = (priority: string) => policy.goalMinutes[priority] !== undefined ? goalMsOf(policy, priority) : previous.goalMs
@@ -77,8 +75,8 @@ export function replayCycle (previous: ClockState, policy: ReplayPolicy, calenda
   let next = changes.findIndex(c => c.at >= start)
   if (next < 0) next = changes.length
   if (before !== undefined) {
-    const goalMs = carriedGoal(before, changes[next]?.ticket.priority, storedGoalMinutes, goalOf)
-    state = { ...base, cycle: before.cycle, startedAt: before.stoppedAt, stoppedAt: before.stoppedAt < start ? before.stoppedAt : null, cancelledAt: null, goalMs, pauses: [], completedCycles: [], firedWarnings: [], breachFired: false }
+    // Only how the cycle ended matters here: the cycle the instant begins takes the ticket's goal then.
+    state = { ...base, cycle: before.cycle, startedAt: before.stoppedAt, stoppedAt: before.stoppedAt < start ? before.stoppedAt : null, cancelledAt: null, goalMs: before.goalMs, pauses: [], completedCycles: [], firedWarnings: [], breachFired: false }
   }
   let began = 0
   for (; next < changes.length && changes[next]!.at === start && began < beganHere; next++) {
@@ -116,16 +114,6 @@ function created (base: ClockState, policy: ReplayPolicy, calendar: CompiledCale
   return actionFor(policy.triggers, change.event, false) === 'start' ? open() : null
 }
 
-/**
- * The goal a restarted cycle begins with: the ended cycle's (restartClock), read as the goal of the
- * priority it stood for under the stored goals, then taken from the policy's goals.
- */
-function carriedGoal (ended: CompletedCycle, priority: string | undefined, stored: Readonly<Record<string, number>>, goalOf: (priority: string) => number): number {
-  const candidates = [...(priority === undefined ? [] : [priority]), ...Object.keys(stored)]
-  const stoodFor = candidates.find(p => stored[p] !== undefined && stored[p] * MS_PER_MINUTE === ended.goalMs)
-  return stoodFor !== undefined ? goalOf(stoodFor) : ended.goalMs
-}
-
 function countTrailing<T> (list: readonly T[], test: (item: T) => boolean): number {
   let n = 0
   while (n < list.length && test(list[list.length - 1 - n]!)) n++
@@ -134,13 +122,15 @@ function countTrailing<T> (list: readonly T[], test: (item: T) => boolean): numb
 
 /**
  * The timeline as the clock sees it: each change that can move a clock (as ./clocks.ts decides
- * which do), with the ticket as it stood after it. The holder follows the `teamId` changes.
+ * which do), with the ticket as it stood after it. The holder follows the `teamId` changes, the
+ * ticket's priority its `priority` changes.
  */
 function clockChanges (timeline: readonly TimelineEvent[], policy: Pick<ClockConfig, 'teamId' | 'triggers'>): TimedChange[] {
   const startsWithTicket = policy.triggers.startOn.some(c => c.on === 'created')
   const changes: TimedChange[] = []
   let ticket: TicketSnapshot = { status: '', statusCategory: '', priority: '', teamId: null }
-  const push = (at: number, event: TicketEvent | null, extra: Partial<ClockChange> = {}) => changes.push({ at, ticket, change: { event, holder: ticket.teamId, ...extra } })
+  const push = (at: number, event: TicketEvent | null, extra: Pick<ClockChange, 'isPriorityChange' | 'handover'> = {}) =>
+    changes.push({ at, ticket, change: { event, holder: ticket.teamId, ticketPriority: ticket.priority, ...extra } })
   for (const entry of timeline) {
     const after = entry.after ?? {}
     if (entry.type === 'ticket.created') {
@@ -156,9 +146,10 @@ function clockChanges (timeline: readonly TimelineEvent[], policy: Pick<ClockCon
       const priority = after.priority !== undefined ? String(after.priority) : undefined
       if (!reassigned && priority === undefined) continue
       ticket = { ...ticket, ...(reassigned ? { teamId: (after.teamId as string | null) ?? null } : {}), ...(priority !== undefined ? { priority } : {}) }
-      if (!reassigned) { push(entry.at, null, { priority }); continue }
+      const isPriorityChange = priority !== undefined
+      if (!reassigned) { push(entry.at, null, { isPriorityChange }); continue }
       const rejoins = startsWithTicket && policy.teamId !== null && policy.teamId === ticket.teamId
-      push(entry.at, { kind: 'team', teamId: ticket.teamId }, { priority, handover: { status: ticket.status, statusCategory: ticket.statusCategory, priority: ticket.priority, rejoins } })
+      push(entry.at, { kind: 'team', teamId: ticket.teamId }, { isPriorityChange, handover: { status: ticket.status, statusCategory: ticket.statusCategory, rejoins } })
     }
   }
   return changes
