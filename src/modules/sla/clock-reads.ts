@@ -22,4 +22,3 @@ export function createClockTextCache (max = 5000) {
     return clocks
   }
 }
-export type ClockTextCache = ReturnType<typeof createClockTextCache>
