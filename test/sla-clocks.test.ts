@@ -154,3 +154,26 @@ async function secondInstance (t: Test) {
   })
   return app
 }
+
+t.test('a calendar changed through another instance is read at once by every read of the clocks', async (t) => {
+  const other = await secondInstance(t)
+  at('2026-06-22T07:00:00Z') // Monday 09:00 Berlin
+  const ticket = (await h.request(w.requester.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title: 'Calendar probe', deskId: 'IT' } })).json()
+  const resolutionDue = (clocks: Array<{ kind: string, metric: string, dueAt: string }>) => clocks.filter(c => c.kind === 'sla' && c.metric === 'resolution').map(c => c.dueAt)
+  const reads = async () => [
+    (await h.request(w.agentIT.token, { method: 'GET', url: `/v1/tickets/${ticket.key}` })).json().sla,
+    await slaOf(ticket.id),
+    (await h.request(w.agentIT.token, { method: 'GET', url: '/v1/tickets?expand=sla&limit=100' })).json().data.find((r: { id: string }) => r.id === ticket.id).sla,
+    (await h.gql(w.agentIT.token, 'query($id: ID!) { ticket(id: $id) { sla { kind metric dueAt } } }', { id: ticket.id })).body.data.ticket.sla
+      .map((c: { kind: string, metric: string }) => ({ ...c, kind: c.kind.toLowerCase(), metric: c.metric.toLowerCase() }))
+  ].map(resolutionDue)
+  const dueMonday = ['2026-06-22T15:00:00.000Z']
+  t.same(await reads(), [dueMonday, dueMonday, dueMonday, dueMonday], 'eight hours from 09:00 end at 17:00 Berlin')
+  t.same(await reads(), [dueMonday, dueMonday, dueMonday, dueMonday], 'again, from warm caches')
+
+  const mornings = ['mon', 'tue', 'wed', 'thu', 'fri'].map(day => ({ day, from: '09:00', to: '13:00' }))
+  const patched = await other.inject({ method: 'PATCH', url: `/v1/calendars/${calendar.id}`, headers: { authorization: `Bearer ${w.admin.token}` }, payload: { workingHours: mornings } })
+  t.equal(patched.statusCode, 200)
+  const dueTuesday = ['2026-06-23T11:00:00.000Z']
+  t.same(await reads(), [dueTuesday, dueTuesday, dueTuesday, dueTuesday], 'four hours a day: Monday and Tuesday mornings, on the instance that did not make the change')
+})

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm'
 import {
-  type AnyPgColumn, bigserial, boolean, customType, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
+  type AnyPgColumn, bigint, bigserial, boolean, check, customType, index, integer, jsonb, pgSequence, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid
 } from 'drizzle-orm/pg-core'
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' })
@@ -44,6 +44,16 @@ export const calendars = pgTable('calendars', {
   createdAt: createdAt(),
   updatedAt: createdAt()
 }, (t) => [uniqueIndex('calendars_name_key').on(t.name)])
+
+/**
+ * One row, raised by a trigger in every transaction that writes calendars (migration 0011). A
+ * read that selects it next to its clocks knows, in the same snapshot, whether the calendars it
+ * compiled earlier are still current.
+ */
+export const calendarRevision = pgTable('calendar_revision', {
+  id: boolean().primaryKey().default(true),
+  revision: bigint({ mode: 'number' }).notNull().default(0)
+}, (t) => [check('calendar_revision_one_row', sql`${t.id}`)])
 
 export const desks = pgTable('desks', {
   id: id(),

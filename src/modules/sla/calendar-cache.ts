@@ -30,16 +30,25 @@ export function createCalendarCache () {
     return entry
   }
   /**
-   * The same when the caller already read the calendar's current version (joined to the clocks
-   * it reads): a compiled calendar of that version answers without a query.
+   * Which compiled calendar each id resolved to, and the calendar revision (see calendarRevision
+   * in the schema) the caller had read before it was looked up: its content is at least that
+   * recent, so it is current for any read made at that revision or an earlier one.
    */
-  resolve.atVersion = async (db: Db, calendarId: string | null, version: number | null): Promise<ResolvedCalendar> => {
-    return resolve.cachedAt(calendarId, version) ?? await resolve(db, calendarId)
+  const current = new Map<string, { revision: number, resolved: ResolvedCalendar }>()
+  /** The calendar as it stands for a read made at `revision`: no query when one is cached at that revision or later. */
+  resolve.atRevision = async (db: Db, calendarId: string | null, revision: number): Promise<ResolvedCalendar> => {
+    const cached = resolve.cachedAt(calendarId, revision)
+    if (cached !== undefined) return cached
+    const resolved = await resolve(db, calendarId!)
+    if (current.size > 1000) current.clear()
+    if ((current.get(calendarId!)?.revision ?? -1) < revision) current.set(calendarId!, { revision, resolved })
+    return resolved
   }
-  /** The compiled calendar of that id and version when it is warm (no calendar: around the clock), else undefined. */
-  resolve.cachedAt = (calendarId: string | null, version: number | null): ResolvedCalendar | undefined => {
+  /** The same when it needs no query (no calendar: around the clock), else undefined. */
+  resolve.cachedAt = (calendarId: string | null, revision: number): ResolvedCalendar | undefined => {
     if (calendarId === null) return aroundTheClock
-    return version === null ? undefined : compiled.get(`${calendarId}:${version}`)
+    const entry = current.get(calendarId)
+    return entry !== undefined && entry.revision >= revision ? entry.resolved : undefined
   }
   return resolve
 }

@@ -1,8 +1,9 @@
 /**
- * Clocks as a ticket read carries them (one json array, see clocksOfTicketJson), parsed once per
+ * Clocks as a ticket read carries them (the text clocksOfTicketText selects), parsed once per
  * distinct text: reading a ticket again before its clocks change reuses the parsed states and
  * their view bases instead of parsing and formatting them again. Keyed by the text itself (which
- * includes each calendar's version), so an entry can never be stale; the oldest go first.
+ * holds the clock ids, so it names one ticket, and the calendar revision), so an entry can never
+ * be stale; the oldest go first.
  */
 import type { ClockState } from './clock.js'
 import { viewBasis, type ViewBasis } from './clock-view.js'
@@ -10,12 +11,16 @@ import type { StoredClock } from './repository.js'
 
 export interface ReadClock extends StoredClock { state: ClockState, basis: ViewBasis }
 
+interface ClocksText { calendarRevision: number, clocks: Array<{ id: string, state: ClockState }> }
+
 export function createClockTextCache (max = 5000) {
   const parsed = new Map<string, ReadClock[]>()
-  return function readClocks (text: string): ReadClock[] {
+  /** The clocks in `text`, which were read with the ticket whose id is `ticketId`. */
+  return function readClocks (text: string, ticketId: string): ReadClock[] {
     let clocks = parsed.get(text)
     if (clocks === undefined) {
-      clocks = (JSON.parse(text) as Array<StoredClock & { state: ClockState }>).map(c => ({ ...c, basis: viewBasis(c.state) }))
+      const { calendarRevision, clocks: stored } = JSON.parse(text) as ClocksText
+      clocks = stored.map(({ id, state }) => ({ id, ticketId, kind: state.kind, state, calendarRevision, basis: viewBasis(state) }))
       if (parsed.size >= max) parsed.delete(parsed.keys().next().value!)
       parsed.set(text, clocks)
     }

@@ -177,20 +177,20 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
 
   /**
    * Views of clocks read with the tickets they belong to: customer SLA clocks for everyone, OLA
-   * and UC clocks only on tickets of desks the caller works. A clock read with its calendar's
-   * current version costs no query when that calendar is warm; a cold one is read once per call.
+   * and UC clocks only on tickets of desks the caller works. A clock's calendar costs no query
+   * when it was compiled at the revision the clock was read at or later; else it is read once per call.
    */
   async function viewStored (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>, rows: ReadonlyArray<StoredClock & { basis?: ViewBasis }>): Promise<Map<string, TicketClockView[]>> {
     const now = clock.now().getTime()
     const internalOn = new Set(visible.filter(t => worksDesk(actor, t.deskId)).map(t => t.id))
     const byTicket = new Map<string, TicketClockView[]>()
-    const cold = new Map<string | null, ReturnType<CalendarCache['atVersion']>>()
+    const cold = new Map<string | null, ReturnType<CalendarCache['atRevision']>>()
     for (const row of rows) {
       if (row.kind !== 'sla' && !internalOn.has(row.ticketId)) continue
       const state = row.state as ClockState
-      let resolved = calendars.cachedAt(state.calendarId, row.calendarVersion)
+      let resolved = calendars.cachedAt(state.calendarId, row.calendarRevision)
       if (resolved === undefined) {
-        if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atVersion(db, state.calendarId, row.calendarVersion))
+        if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atRevision(db, state.calendarId, row.calendarRevision))
         resolved = await cold.get(state.calendarId)!
       }
       const { calendar } = resolved
@@ -242,7 +242,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     /** A ticket the caller may see with its clocks as they stand now, read in one statement. */
     async readTicket (actor: Principal, idOrKey: string): Promise<{ ticket: Ticket, sla: TicketClockView[] }> {
       const { row } = await tickets.loadWith(db, actor, idOrKey, findShownTicket)
-      return { ticket: row.ticket, sla: (await viewStored(actor, [row], readClocks(row.clocks))).get(row.id) ?? [] }
+      return { ticket: row.ticket, sla: row.clocks === null ? [] : (await viewStored(actor, [row], readClocks(row.clocks, row.id))).get(row.id) ?? [] }
     },
 
     /**
