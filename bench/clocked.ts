@@ -12,11 +12,24 @@ async function call (base: string, token: string, method: string, path: string, 
 }
 
 /**
- * Three customer policies (first response, next response, resolution) on an office calendar, then
- * `count` problems opened through the API, each of which gets the three clocks (the policies
- * apply to problems only, so no other scenario's tickets get clocks). Returns their numbers.
+ * `count` problems opened through the API before any policy exists (so they carry no clocks),
+ * then three customer policies (first response, next response, resolution) on an office
+ * calendar, then `count` more problems opened the same way, each of which gets the three clocks
+ * (the policies apply to problems only, so no other scenario's tickets get clocks). Returns the
+ * numbers of both sets: the same tickets but for their clocks, so the comparison measures the
+ * clocks alone and not a difference in the rows (the seeded tickets are longer and spread over
+ * a larger table).
  */
-export async function seedClockedTickets (appUrl: string, adminToken: string, count: number): Promise<number[]> {
+export async function seedClockedTickets (appUrl: string, adminToken: string, count: number): Promise<{ clocked: number[], unclocked: number[] }> {
+  const open = async () => {
+    const numbers: number[] = []
+    for (let i = 0; i < count; i++) {
+      const ticket = await call(appUrl, adminToken, 'POST', '/v1/tickets', { type: 'problem', title: 'Clock probe', deskId: 'IT' })
+      numbers.push(Number(ticket.key.split('-')[1]))
+    }
+    return numbers
+  }
+  const unclocked = await open()
   const calendar = await call(appUrl, adminToken, 'POST', '/v1/calendars', {
     name: 'Bench office',
     timeZone: 'Europe/Berlin',
@@ -35,10 +48,5 @@ export async function seedClockedTickets (appUrl: string, adminToken: string, co
       warnAt: [75, 90]
     })
   }
-  const numbers: number[] = []
-  for (let i = 0; i < count; i++) {
-    const ticket = await call(appUrl, adminToken, 'POST', '/v1/tickets', { type: 'problem', title: 'Clock probe', deskId: 'IT' })
-    numbers.push(Number(ticket.key.split('-')[1]))
-  }
-  return numbers
+  return { clocked: await open(), unclocked }
 }

@@ -2,6 +2,8 @@ import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { openDatabase } from '../src/db/client.js'
+import { slaClocks } from '../src/db/schema.js'
+import { eq } from 'drizzle-orm'
 import { buildTestApp, fixedClock, TEST_SECRET } from './helper.js'
 import { seedWorld } from './world.js'
 
@@ -176,4 +178,34 @@ t.test('a calendar changed through another instance is read at once by every rea
   t.equal(patched.statusCode, 200)
   const dueTuesday = ['2026-06-23T11:00:00.000Z']
   t.same(await reads(), [dueTuesday, dueTuesday, dueTuesday, dueTuesday], 'four hours a day: Monday and Tuesday mornings, on the instance that did not make the change')
+})
+
+t.test('every update of a clock raises its revision, so a kept version is never read stale', async (t) => {
+  at('2026-06-29T07:00:00Z') // Monday 09:00 Berlin
+  const ticket = (await h.request(w.requester.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title: 'Revision probe', deskId: 'IT' } })).json()
+  const db = h.app.database.db
+  const resolution = await clockOf(ticket.id, 'resolution')
+  const revisionOf = async () => (await db.select({ revision: slaClocks.revision }).from(slaClocks).where(eq(slaClocks.id, resolution.id)))[0]!.revision
+  t.equal(await revisionOf(), 1, 'a new clock')
+  const statementsOf = async (read: () => Promise<unknown>) => {
+    const before = h.app.database.statements.count
+    await read()
+    return h.app.database.statements.count - before
+  }
+  const get = () => h.request(w.agentIT.token, { method: 'GET', url: `/v1/tickets/${ticket.key}` })
+  t.equal(await statementsOf(get), 1, 'kept versions: the ticket read alone')
+
+  await move(ticket.id, 'in_progress')
+  await move(ticket.id, 'pending')
+  t.ok(await revisionOf() > 1, 'the transition updated it')
+  t.equal(await statementsOf(get), 2, 'a changed clock is read again')
+  t.equal(await statementsOf(get), 1, 'and kept after')
+  t.match(await clockOf(ticket.id, 'resolution'), { state: 'paused', pauseReason: 'status:pending' })
+
+  // Any writer at all, here one outside the service: the trigger raises the revision.
+  const stored = (await db.select({ state: slaClocks.state }).from(slaClocks).where(eq(slaClocks.id, resolution.id)))[0]!.state as Record<string, unknown>
+  const revision = await revisionOf()
+  await db.update(slaClocks).set({ state: { ...stored, goalMs: 60_000 } }).where(eq(slaClocks.id, resolution.id))
+  t.equal(await revisionOf(), revision + 1)
+  t.equal((await get()).json().sla.find((c: { id: string }) => c.id === resolution.id).goalMs, 60_000, 'the ticket read shows the new state')
 })

@@ -257,6 +257,8 @@ export const slaClocks = pgTable('sla_clocks', {
   pauseOn: text().array().notNull(),
   warnAt: integer().array().notNull(),
   state: jsonb().notNull(),
+  /** Raised by a trigger on every update (migration 0012): a reader that kept this version of the clock needs nothing more. */
+  revision: integer().notNull().default(1),
   nextDueAt: timestamp({ withTimezone: true, precision: 3 }),
   // Filter and sort instants (modules/sla/clock-index.ts): the due instant of a running clock,
   // the breach instant (breached when before now), the first warning instant (at risk from then).

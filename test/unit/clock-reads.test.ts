@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createClockTextCache } from '../../src/modules/sla/clock-reads.js'
+import { createClockCache, parseClockVersions } from '../../src/modules/sla/clock-reads.js'
 import { compileCalendar } from '../../src/modules/sla/business-time.js'
 import { startClock, pauseClock, viewClock } from '../../src/modules/sla/clock.js'
 
@@ -7,40 +7,52 @@ const calendar = compileCalendar({ timeZone: 'Europe/Berlin', workingHours: [{ d
 const start = Date.parse('2026-11-30T08:00:00Z')
 const running = startClock({ policyId: 'p', policyVersion: 1, kind: 'sla', metric: 'resolution', goalMs: 3_600_000, calendarId: null }, calendar, start)
 const paused = pauseClock(running, start + 600_000, 'status:pending')
-const textOf = (state: unknown, revision = 0) => JSON.stringify({ calendarRevision: revision, clocks: [{ id: 'c1', state }] })
+const row = (id: string, revision: number, state: unknown) => ({ id, kind: 'sla', state, revision })
 
-t.test('one text is parsed once; its clocks and view bases are reused', async (t) => {
-  const read = createClockTextCache()
-  const first = read(textOf(running), 't1')
-  t.equal(read(textOf(running), 't1'), first, 'the same array for the same text')
-  t.same(first[0]!.state, running)
-  t.same({ ...first[0], state: undefined, basis: undefined }, { id: 'c1', ticketId: 't1', kind: 'sla', calendarRevision: 0, state: undefined, basis: undefined }, 'the row around the state')
-  t.equal(read(JSON.stringify({ calendarRevision: 3, clocks: [] }), 't1').length, 0)
+t.test('the versions a ticket read names', async (t) => {
+  t.same(parseClockVersions('12;c1.1,c2.7'), { calendarRevision: 12, versions: ['c1.1', 'c2.7'] })
+  t.same(parseClockVersions('0;c1.3'), { calendarRevision: 0, versions: ['c1.3'] })
 })
 
-t.test('a changed state or calendar revision is another text: never a stale clock', async (t) => {
-  const read = createClockTextCache()
-  const before = read(textOf(running), 't1')
-  const after = read(textOf(paused), 't1')
+t.test('a kept version answers with the same clock and view basis; a missing one answers nothing', async (t) => {
+  const cache = createClockCache()
+  t.equal(cache.named(['c1.1']), undefined, 'nothing kept yet')
+  const first = cache.keep(row('c1', 1, running))
+  t.equal(cache.keep(row('c1', 1, running)), first, 'kept once per version')
+  t.same(first.state, running)
+  t.equal(first.basis.pauseReason, null)
+  const second = cache.keep(row('c2', 4, paused))
+  t.same(cache.named(['c2.4', 'c1.1']), [second, first], 'in the order named')
+  t.equal(cache.named(['c1.1', 'c2.5']), undefined, 'one newer revision than kept: read them all again')
+  t.same(cache.named([]), [])
+})
+
+t.test('another revision of a clock is another entry: never a stale state', async (t) => {
+  const cache = createClockCache()
+  const before = cache.keep(row('c1', 1, running))
+  const after = cache.keep(row('c1', 2, paused))
   t.not(after, before)
-  t.equal(after[0]!.basis.pauseReason, 'status:pending')
-  t.not(read(textOf(running, 2), 't1'), before)
+  t.equal(after.basis.pauseReason, 'status:pending')
+  t.equal(cache.named(['c1.2'])![0], after)
+  t.equal(cache.named(['c1.1'])![0], before, 'a read of an older snapshot still finds its own version')
 })
 
 t.test('views from a kept basis equal views computed afresh, at any instant', async (t) => {
-  const read = createClockTextCache()
-  for (const state of [running, paused]) {
-    const [clock] = read(textOf(state), 't1')
+  const cache = createClockCache()
+  for (const [i, state] of [running, paused].entries()) {
+    const clock = cache.keep(row(`c${i}`, 1, state))
     for (const now of [start, start + 1_800_000, start + 86_400_000 * 3]) {
-      t.same(viewClock(clock!.state, calendar, now, clock!.basis), viewClock(state, calendar, now))
+      t.same(viewClock(clock.state, calendar, now, clock.basis), viewClock(state, calendar, now))
     }
   }
 })
 
-t.test('the oldest texts are dropped beyond the bound', async (t) => {
-  const read = createClockTextCache(2)
-  const a = read(textOf(running), 't1')
-  read(textOf(paused), 't1')
-  read(textOf(running, 7), 't1')
-  t.not(read(textOf(running), 't1'), a, 'evicted, parsed again')
+t.test('the oldest versions are dropped beyond the bound', async (t) => {
+  const cache = createClockCache(2)
+  const a = cache.keep(row('a', 1, running))
+  cache.keep(row('b', 1, paused))
+  cache.keep(row('c', 1, running))
+  t.equal(cache.named(['a.1']), undefined, 'evicted')
+  t.not(cache.keep(row('a', 1, running)), a, 'kept again as a new entry')
+  t.ok(cache.named(['c.1']))
 })

@@ -1,29 +1,49 @@
 /**
- * Clocks as a ticket read carries them (the text clocksOfTicketText selects), parsed once per
- * distinct text: reading a ticket again before its clocks change reuses the parsed states and
- * their view bases instead of parsing and formatting them again. Keyed by the text itself (which
- * holds the clock ids, so it names one ticket, and the calendar revision), so an entry can never
- * be stale; the oldest go first.
+ * Clocks kept by version (`<clock id>.<revision>`), with the parts of their views that do not
+ * depend on the instant they are read at. A ticket read names its clocks' versions (see
+ * clockVersionsOf); when this process keeps every one of them it reads no state at all. A clock's
+ * revision rises with every update of its row, so a kept version can never be stale; the oldest
+ * go first beyond the bound.
  */
 import type { ClockState } from './clock.js'
 import { viewBasis, type ViewBasis } from './clock-view.js'
 import type { StoredClock } from './repository.js'
 
-export interface ReadClock extends StoredClock { state: ClockState, basis: ViewBasis }
+export interface KeptClock { id: string, kind: string, state: ClockState, basis: ViewBasis }
 
-interface ClocksText { calendarRevision: number, clocks: Array<{ id: string, state: ClockState }> }
+/** A ticket's clocks as a read named them: the calendar revision of its snapshot, and each clock's version. */
+export interface NamedClocks { calendarRevision: number, versions: string[] }
 
-export function createClockTextCache (max = 5000) {
-  const parsed = new Map<string, ReadClock[]>()
-  /** The clocks in `text`, which were read with the ticket whose id is `ticketId`. */
-  return function readClocks (text: string, ticketId: string): ReadClock[] {
-    let clocks = parsed.get(text)
-    if (clocks === undefined) {
-      const { calendarRevision, clocks: stored } = JSON.parse(text) as ClocksText
-      clocks = stored.map(({ id, state }) => ({ id, ticketId, kind: state.kind, state, calendarRevision, basis: viewBasis(state) }))
-      if (parsed.size >= max) parsed.delete(parsed.keys().next().value!)
-      parsed.set(text, clocks)
+/** Parses `<calendar revision>;<id>.<revision>,…` as clockVersionsOf selects it. */
+export function parseClockVersions (text: string): NamedClocks {
+  const split = text.indexOf(';')
+  return { calendarRevision: Number(text.slice(0, split)), versions: text.slice(split + 1).split(',') }
+}
+
+export function createClockCache (max = 5000) {
+  const kept = new Map<string, KeptClock>()
+  return {
+    /** The clocks of those versions, in their order, when every one of them is kept; else undefined. */
+    named (versions: readonly string[]): KeptClock[] | undefined {
+      const clocks: KeptClock[] = []
+      for (const version of versions) {
+        const clock = kept.get(version)
+        if (clock === undefined) return undefined
+        clocks.push(clock)
+      }
+      return clocks
+    },
+    /** Keeps a clock read in full (the same object again when its version is kept already). */
+    keep (row: Pick<StoredClock, 'id' | 'kind' | 'state' | 'revision'>): KeptClock {
+      const version = `${row.id}.${row.revision}`
+      let clock = kept.get(version)
+      if (clock === undefined) {
+        const state = row.state as ClockState
+        clock = { id: row.id, kind: row.kind, state, basis: viewBasis(state) }
+        if (kept.size >= max) kept.delete(kept.keys().next().value!)
+        kept.set(version, clock)
+      }
+      return clock
     }
-    return clocks
   }
 }

@@ -16,8 +16,7 @@ import { actionFor, triggersOf, type TicketEvent, type Triggers } from './trigge
 import { indexColumns as indexed } from './clock-index.js'
 import * as repo from './repository.js'
 import type { StoredClock } from './repository.js'
-import { createClockTextCache } from './clock-reads.js'
-import type { ViewBasis } from './clock-view.js'
+import { createClockCache, parseClockVersions, type KeptClock } from './clock-reads.js'
 import { findShownTicket, findTicket } from '../tickets/repository.js'
 import type { Ticket } from '../tickets/schema.js'
 import { calendarRefFor } from './calendar-source.js'
@@ -60,7 +59,7 @@ function eventRow (ticketId: string, type: string, state: ClockState, at: Date, 
  * breaches through an index.
  */
 export function createClockService ({ db, clock, calendars, tickets }: { db: Db, clock: Clock, calendars: CalendarCache, tickets: TicketService }) {
-  const readClocks = createClockTextCache()
+  const kept = createClockCache()
   async function save (tx: Db, row: repo.ClockRow, state: ClockState, now: Date, goalMinutes?: unknown) {
     if (state === row.state) return
     const { calendar } = await calendars(tx, state.calendarId)
@@ -180,26 +179,27 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
    * and UC clocks only on tickets of desks the caller works. A clock's calendar costs no query
    * when it was compiled at the revision the clock was read at or later; else it is read once per call.
    */
-  async function viewStored (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>, rows: ReadonlyArray<StoredClock & { basis?: ViewBasis }>): Promise<Map<string, TicketClockView[]>> {
+  async function viewStored (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>, rows: ReadonlyArray<{ ticketId: string, calendarRevision: number, clock: KeptClock }>): Promise<Map<string, TicketClockView[]>> {
     const now = clock.now().getTime()
     const internalOn = new Set(visible.filter(t => worksDesk(actor, t.deskId)).map(t => t.id))
     const byTicket = new Map<string, TicketClockView[]>()
     const cold = new Map<string | null, ReturnType<CalendarCache['atRevision']>>()
-    for (const row of rows) {
-      if (row.kind !== 'sla' && !internalOn.has(row.ticketId)) continue
-      const state = row.state as ClockState
-      let resolved = calendars.cachedAt(state.calendarId, row.calendarRevision)
+    for (const { ticketId, calendarRevision, clock: { id, kind, state, basis } } of rows) {
+      if (kind !== 'sla' && !internalOn.has(ticketId)) continue
+      let resolved = calendars.cachedAt(state.calendarId, calendarRevision)
       if (resolved === undefined) {
-        if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atRevision(db, state.calendarId, row.calendarRevision))
+        if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atRevision(db, state.calendarId, calendarRevision))
         resolved = await cold.get(state.calendarId)!
       }
-      const { calendar } = resolved
-      const list = byTicket.get(row.ticketId) ?? []
-      list.push(Object.assign(viewClock(state, calendar, now, row.basis), { id: row.id }))
-      byTicket.set(row.ticketId, list)
+      const list = byTicket.get(ticketId) ?? []
+      list.push(Object.assign(viewClock(state, resolved.calendar, now, basis), { id }))
+      byTicket.set(ticketId, list)
     }
     return byTicket
   }
+
+  /** Clocks read in full, kept for the reads after. */
+  const keepAll = (rows: readonly StoredClock[]) => rows.map(row => ({ ticketId: row.ticketId, calendarRevision: row.calendarRevision, clock: kept.keep(row) }))
 
   return {
     /** The ticket observer: keeps clocks in step with the change, in its transaction. */
@@ -239,10 +239,20 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       return (await this.readTicket(actor, idOrKey)).sla
     },
 
-    /** A ticket the caller may see with its clocks as they stand now, read in one statement. */
+    /**
+     * A ticket the caller may see with its clocks as they stand now. One statement when this
+     * process keeps the versions of the clocks that the ticket's row names; after a clock changed
+     * (or on first sight) their states are read in a second one.
+     */
     async readTicket (actor: Principal, idOrKey: string): Promise<{ ticket: Ticket, sla: TicketClockView[] }> {
       const { row } = await tickets.loadWith(db, actor, idOrKey, findShownTicket)
-      return { ticket: row.ticket, sla: row.clocks === null ? [] : (await viewStored(actor, [row], readClocks(row.clocks, row.id))).get(row.id) ?? [] }
+      if (row.clocks === null) return { ticket: row.ticket, sla: [] }
+      const { calendarRevision, versions } = parseClockVersions(row.clocks)
+      const named = kept.named(versions)
+      const rows = named !== undefined
+        ? named.map(clock => ({ ticketId: row.id, calendarRevision, clock }))
+        : keepAll(await repo.findStoredClocks(db, [row.id]))
+      return { ticket: row.ticket, sla: (await viewStored(actor, [row], rows)).get(row.id) ?? [] }
     },
 
     /**
@@ -276,7 +286,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
      * SLA clocks for everyone, OLA and UC clocks only on tickets of desks the caller works.
      */
     async views (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>): Promise<Map<string, TicketClockView[]>> {
-      return await viewStored(actor, visible, await repo.findStoredClocks(db, visible.map(t => t.id)))
+      return await viewStored(actor, visible, keepAll(await repo.findStoredClocks(db, visible.map(t => t.id))))
     },
 
     /**

@@ -46,24 +46,24 @@ export async function listPolicyVersions (db: Db, policyId: string) {
 export type ClockRow = typeof slaClocks.$inferSelect
 
 /**
- * A clock as views need it, with the calendar revision of the snapshot it was read in: a compiled
- * calendar cached at that revision or later is current for it (see ./calendar-cache.ts).
+ * A clock as views need it, at its revision, with the calendar revision of the snapshot it was
+ * read in: a compiled calendar cached at that revision or later is current for it (see
+ * ./calendar-cache.ts).
  */
-export interface StoredClock { id: string, ticketId: string, kind: string, state: unknown, calendarRevision: number }
+export interface StoredClock { id: string, ticketId: string, kind: string, state: unknown, revision: number, calendarRevision: number }
 
 const revisionNow = () => sql<number>`(select ${calendarRevision.revision} from ${calendarRevision})`
 
 /**
- * The clocks of the ticket whose id is `ticketId`, selected next to the ticket's columns so that
- * one statement reads both: null when it has none, else the text of
- * `{"calendarRevision": n, "clocks": [{"id", "state"}, …]}` in the order of findClocks. The text
- * is concatenated, not built with json functions: the states are json already, and rebuilding
- * them doubled PostgreSQL's work for a read. Text, so that the reader parses it only when it has
- * not seen the same text before (./clock-reads.ts).
+ * Which versions of its clocks the ticket whose id is `ticketId` has, selected next to the
+ * ticket's columns so that one statement reads both: null when it has none, else
+ * `<calendar revision>;<clock id>.<revision>,…` in the order of findClocks. A clock's revision
+ * rises with every update, so a reader that kept those versions (./clock-reads.ts) needs nothing
+ * more, and one that did not reads them with findStoredClocks. Naming the versions instead of
+ * carrying the states keeps PostgreSQL from writing out three jsonb states for every read.
  */
-export const clocksOfTicketText = (ticketId: PgColumn) => sql<string | null>`(
-  select case when count(*) > 0 then '{"calendarRevision":' || ${revisionNow()} || ',"clocks":[' ||
-    string_agg('{"id":"' || c.id || '","state":' || c.state::text || '}', ',' order by c.created_at, c.kind, c.metric, c.id) || ']}' end
+export const clockVersionsOf = (ticketId: PgColumn) => sql<string | null>`(
+  select case when count(*) > 0 then ${revisionNow()} || ';' || string_agg(c.id || '.' || c.revision, ',' order by c.created_at, c.kind, c.metric, c.id) end
   from sla_clocks c
   where c.ticket_id = ${sql.identifier(getTableName(ticketId.table))}.${sql.identifier(ticketId.name)})`
 
@@ -85,7 +85,7 @@ export async function findClocks (db: Db, ticketIds: readonly string[]) {
 /** The clocks of some tickets as views need them (see StoredClock), in the order of findClocks. */
 export async function findStoredClocks (db: Db, ticketIds: readonly string[]): Promise<StoredClock[]> {
   if (ticketIds.length === 0) return []
-  return await db.select({ id: slaClocks.id, ticketId: slaClocks.ticketId, kind: slaClocks.kind, state: slaClocks.state, calendarRevision: revisionNow().mapWith(Number) })
+  return await db.select({ id: slaClocks.id, ticketId: slaClocks.ticketId, kind: slaClocks.kind, state: slaClocks.state, revision: slaClocks.revision, calendarRevision: revisionNow().mapWith(Number) })
     .from(slaClocks)
     .where(inArray(slaClocks.ticketId, [...ticketIds]))
     .orderBy(asc(slaClocks.createdAt), asc(slaClocks.kind), asc(slaClocks.metric), asc(slaClocks.id))
