@@ -74,6 +74,8 @@ t.test('an OLA clock runs while its team holds the ticket; each assignment is a 
     t.match(clocks.network.completedCycles, [{ cycle: 1, result: 'breached' }])
     at('2026-06-01T13:40:00Z')
     await move(ticket.id, 'in_progress')
+    const pauses = (await slaEvents(ticket.id)).filter(e => e.after.policyId === networkOla.id && (e.type === 'sla.paused' || e.type === 'sla.resumed'))
+    t.same(pauses.map(e => [e.type, e.occurredAt, e.after.cycle]), [['sla.paused', '2026-06-01T13:10:00.000Z', 2], ['sla.resumed', '2026-06-01T13:40:00.000Z', 2]], 'the new cycle says it starts paused before it resumes')
     at('2026-06-01T14:00:00Z')
     await assign(ticket.id, null)
     clocks = await olas(ticket.id)
@@ -169,4 +171,18 @@ t.test('a UC clock runs only while the supplier team it binds holds the ticket',
   t.match(await ucOf(), { state: 'met', businessElapsedMs: 180 * MIN, stoppedAt: '2026-06-04T13:20:00.000Z' })
   const requesterView = (await h.request(w.requester.token, { method: 'GET', url: `/v1/tickets/${ticket.id}/sla` })).json().data
   t.same(requesterView, [], 'requesters see neither OLA nor UC clocks')
+})
+
+t.test('a new clock that starts paused records sla.paused at its start', async (t) => {
+  at('2026-06-10T08:00:00Z')
+  const ticket = (await agent('POST', '/v1/tickets', { type: 'incident', title: 'Waiting on the user', deskId: 'IT', requesterId: w.requester.id })).json()
+  await move(ticket.id, 'in_progress')
+  await move(ticket.id, 'pending')
+  at('2026-06-10T08:30:00Z')
+  await assign(ticket.id, network.id)
+  t.match((await olas(ticket.id)).network, { state: 'paused', startedAt: '2026-06-10T08:30:00.000Z', completedCycles: [] }, 'the team\'s first clock on this ticket')
+  at('2026-06-10T09:00:00Z')
+  await move(ticket.id, 'in_progress')
+  const events = (await slaEvents(ticket.id)).filter(e => e.after.policyId === networkOla.id)
+  t.same(events.map(e => [e.type, e.occurredAt, e.after.reason ?? null]), [['sla.paused', '2026-06-10T08:30:00.000Z', 'status:pending'], ['sla.resumed', '2026-06-10T09:00:00.000Z', null]])
 })

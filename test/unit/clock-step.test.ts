@@ -122,7 +122,7 @@ t.test('team-bound clocks: a handover ends the leaving team\'s cycle and starts 
 
   const back = stepClock(left.state, ola, handover('desk', true, 'pending', 'p1'), at(50), always)
   t.match(back.state, { cycle: 2, startedAt: at(50), goalMs: 60 * MIN, originalDueAt: at(110), pauses: [{ from: at(50), to: null, reason: 'status:pending' }] }, 'the goal of the priority now (and the due instant it gives), paused by the status now')
-  t.same(back.effects, [], 'a handover records no pause')
+  t.same(back.effects, [{ type: 'sla.paused', cycle: 2, at: at(50), reason: 'status:pending' }], 'the new cycle says it starts paused')
 
   t.equal(stepClock(left.state, ola, handover('desk', false), at(50), always).state, left.state, 'a policy that does not start for the team leaves the clock stopped')
   const resolved: ClockChange = { event: { kind: 'team', teamId: 'desk' }, holder: 'desk', ticketPriority: 'p2', handover: { status: 'resolved', statusCategory: 'resolved', rejoins: true } }

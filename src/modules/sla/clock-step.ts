@@ -122,9 +122,11 @@ function handOver (state: ClockState, config: ClockConfig, change: ClockChange, 
     if (view.state === 'met') effects.push({ type: 'sla.met', cycle: next.cycle, at, businessElapsedMs: view.businessElapsedMs, teamId: config.teamId })
   }
   if (handover.rejoins && holder !== null && !isClockOpen(next) && !ENDED.includes(handover.statusCategory)) {
-    // The team came back: a new cycle with the goal of the ticket's priority now, paused if its status pauses.
+    // The team came back: a new cycle with the goal of the ticket's priority now, paused (and saying so) if its status pauses.
     next = restartClock(fireOwed(next, config, at, calendar, effects), calendar, at, goalNow(config, change))
-    next = pauseFor(next, handover.status, config.pauseOn, at)
+    const paused = pauseFor(next, handover.status, config.pauseOn, at)
+    if (paused !== next) effects.push({ type: 'sla.paused', cycle: paused.cycle, at, reason: openPause(paused)!.reason })
+    next = paused
   }
   return next
 }

@@ -88,6 +88,19 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     return { ticketId, policyId: policy.row.id, kind: policy.kind, metric: policy.metric, teamId: boundTeamOf(policy), triggers: triggersOf(policy), goalMinutes: policy.goalMinutes, pauseOn: policy.pauseOn, warnAt: policy.warnAt, state, ...indexed(state, calendar, policy.warnAt), createdAt: at, updatedAt: at }
   }
 
+  /**
+   * Inserts new clocks. One that starts paused (the ticket's status pauses it) records
+   * sla.paused at its start, so that the timeline, and whatever follows it, reads as the clock
+   * does: its first resume never comes without a pause before it.
+   */
+  async function insertNew (tx: Db, rows: ReadonlyArray<Awaited<ReturnType<typeof newClock>>>) {
+    await repo.insertClocks(tx, [...rows])
+    for (const row of rows) {
+      const pause = row.state.pauses.find(p => p.to === null)
+      if (pause !== undefined) await recordEffect(tx, row.ticketId, row.state, { type: 'sla.paused', cycle: row.state.cycle, at: pause.from, reason: pause.reason })
+    }
+  }
+
   async function attach (tx: Db, change: TicketChange) {
     const ticket = change.after as TicketFields
     const policies = await activePolicies(tx)
@@ -96,7 +109,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     for (const policy of applicablePolicies(policies, await factsOf(tx, ticket, change.actor))) {
       if (startsWithTicket(policy)) rows.push(await newClock(tx, change.ticketId, ticket, policy, change.at))
     }
-    await repo.insertClocks(tx, rows)
+    await insertNew(tx, rows)
   }
 
   /**
@@ -129,7 +142,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       if (isClockOpen(row.state as ClockState)) continue
       await step(tx, row, handover(true), change.at)
     }
-    await repo.insertClocks(tx, fresh)
+    await insertNew(tx, fresh)
   }
 
   /**
@@ -145,7 +158,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       if (rows.some(r => r.policyId === policy.row.id) || actionFor(triggersOf(policy), event, false) !== 'start') continue
       fresh.push(await newClock(tx, change.ticketId, ticket, policy, change.at))
     }
-    await repo.insertClocks(tx, fresh)
+    await insertNew(tx, fresh)
   }
 
   /** The clock's policy as its row keeps it (the conditions and goals it started with, or was recalculated to). */
