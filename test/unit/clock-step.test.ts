@@ -148,7 +148,9 @@ t.test('the triggers of the clock decide, as in actionFor', async (t) => {
 
 t.test('openClock pauses a new clock at once when the ticket\'s status pauses it', async (t) => {
   const params = { policyId: 'policy', policyVersion: 1, kind: 'sla' as const, metric: 'resolution' as const, goalMs: 60 * MIN, calendarId: null }
-  t.same(openClock(params, always, at(0), 'pending', ['pending']).pauses, [{ from: at(0), to: null, reason: 'status:pending' }])
-  t.same(openClock(params, always, at(0), 'new', ['pending']).pauses, [])
-  t.equal(stopClock(openClock(params, always, at(0), 'new', []), at(5)).stoppedAt, at(5))
+  t.same(openClock(params, always, at(0), 'pending', ['pending']).state.pauses, [{ from: at(0), to: null, reason: 'status:pending' }])
+  t.same(openClock(params, always, at(0), 'new', ['pending']).state.pauses, [])
+  t.same(openClock(params, always, at(0), 'pending', ['pending']).effects, [{ type: 'sla.paused', cycle: 1, at: at(0), reason: 'status:pending' }], 'and says so')
+  t.same(openClock(params, always, at(0), 'new', ['pending']).effects, [])
+  t.equal(stopClock(openClock(params, always, at(0), 'new', []).state, at(5)).stoppedAt, at(5))
 })

@@ -45,7 +45,7 @@ class LiveTicket {
 
   open () {
     const params = { policyId: 'policy', policyVersion: this.policy.version, kind: 'ola' as const, metric: this.policy.metric, goalMs: this.policy.goalMinutes[this.ticket.priority]! * MIN, calendarId: this.policy.calendarId }
-    return openClock(params, this.calendar, this.now, this.ticket.status, this.policy.pauseOn)
+    return openClock(params, this.calendar, this.now, this.ticket.status, this.policy.pauseOn).state
   }
 
   step (change: ClockChange) {
@@ -173,7 +173,7 @@ const created = (over: Record<string, unknown> = {}): TimelineEvent => ({ type: 
 const moved = (minutes: number, from: string, to: string): TimelineEvent => ({ type: 'ticket.status_changed', at: at(minutes), before: { status: from, statusCategory: CATEGORY[from] }, after: { status: to, statusCategory: CATEGORY[to] }, byAgent: true })
 const assigned = (minutes: number, teamId: string | null): TimelineEvent => ({ type: 'ticket.updated', at: at(minutes), before: {}, after: { teamId }, byAgent: true })
 const policyOf = (over: Partial<ReplayPolicy> = {}): ReplayPolicy => ({ version: 2, triggers: defaultTriggers('resolution'), pauseOn: ['pending'], goalMinutes: { p1: 60, p2: 120, p3: 240, p4: 480 }, warnAt: [], teamId: null, calendarId: null, ...over })
-const clockAt = (minutes: number, goalMinutes = 240) => openClock({ policyId: 'policy', policyVersion: 1, kind: 'sla', metric: 'resolution', goalMs: goalMinutes * MIN, calendarId: null }, always, at(minutes), 'new', [])
+const clockAt = (minutes: number, goalMinutes = 240) => openClock({ policyId: 'policy', policyVersion: 1, kind: 'sla', metric: 'resolution', goalMs: goalMinutes * MIN, calendarId: null }, always, at(minutes), 'new', []).state
 
 t.test('under a new version, its own stop conditions end the cycle where they hold', async (t) => {
   const timeline = [created(), moved(10, 'new', 'in_progress'), moved(30, 'in_progress', 'waiting'), moved(50, 'waiting', 'in_progress')]

@@ -87,9 +87,10 @@ export function stepClock (state: ClockState, config: ClockConfig, change: Clock
   return { state: next, effects }
 }
 
-/** A new clock's first cycle, starting at `atMs`: paused at once when the ticket's status pauses it. */
-export function openClock (params: StartClockParams, calendar: CompiledCalendar, atMs: number, status: string, pauseOn: readonly string[]): ClockState {
-  return pauseFor(startClock(params, calendar, atMs), status, pauseOn, atMs)
+/** A new clock's first cycle, starting at `atMs`: paused at once (and saying so) when the ticket's status pauses it. */
+export function openClock (params: StartClockParams, calendar: CompiledCalendar, atMs: number, status: string, pauseOn: readonly string[]): ClockStep {
+  const effects: ClockEffect[] = []
+  return { state: startPaused(startClock(params, calendar, atMs), status, pauseOn, atMs, effects), effects }
 }
 
 /** The goal in ms for a priority. */
@@ -123,10 +124,7 @@ function handOver (state: ClockState, config: ClockConfig, change: ClockChange, 
   }
   if (handover.rejoins && holder !== null && !isClockOpen(next) && !ENDED.includes(handover.statusCategory)) {
     // The team came back: a new cycle with the goal of the ticket's priority now, paused (and saying so) if its status pauses.
-    next = restartClock(fireOwed(next, config, at, calendar, effects), calendar, at, goalNow(config, change))
-    const paused = pauseFor(next, handover.status, config.pauseOn, at)
-    if (paused !== next) effects.push({ type: 'sla.paused', cycle: paused.cycle, at, reason: openPause(paused)!.reason })
-    next = paused
+    next = startPaused(restartClock(fireOwed(next, config, at, calendar, effects), calendar, at, goalNow(config, change)), handover.status, config.pauseOn, at, effects)
   }
   return next
 }
@@ -167,6 +165,13 @@ function fireOwed (state: ClockState, config: ClockConfig, at: number, calendar:
   return markFired(state, owed)
 }
 
-function pauseFor (state: ClockState, status: string, pauseOn: readonly string[], at: number): ClockState {
-  return pauseOn.includes(status) ? pauseClock(state, at, `status:${status}`) : state
+/**
+ * A cycle just started at `at`, paused when the ticket's status pauses it, with the sla.paused
+ * that says so: a timeline never shows a resume without a pause before it.
+ */
+function startPaused (state: ClockState, status: string, pauseOn: readonly string[], at: number, effects: ClockEffect[]): ClockState {
+  if (!pauseOn.includes(status)) return state
+  const reason = `status:${status}`
+  effects.push({ type: 'sla.paused', cycle: state.cycle, at, reason })
+  return pauseClock(state, at, reason)
 }

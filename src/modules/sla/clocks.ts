@@ -84,21 +84,15 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
   /** A new clock row for the policy, its first cycle starting at `at` (paused at once when the ticket's status pauses it). */
   async function newClock (tx: Db, ticketId: string, ticket: TicketFields, policy: ActivePolicy, at: Date) {
     const { calendar, calendarId } = await calendars(tx, await calendarRefFor(tx, policy, ticket))
-    const state = openClock({ policyId: policy.row.id, policyVersion: policy.row.version, kind: policy.kind, metric: policy.metric, goalMs: policy.goalMinutes[ticket.priority] * MS_PER_MINUTE, calendarId }, calendar, at.getTime(), ticket.status, policy.pauseOn)
-    return { ticketId, policyId: policy.row.id, kind: policy.kind, metric: policy.metric, teamId: boundTeamOf(policy), triggers: triggersOf(policy), goalMinutes: policy.goalMinutes, pauseOn: policy.pauseOn, warnAt: policy.warnAt, state, ...indexed(state, calendar, policy.warnAt), createdAt: at, updatedAt: at }
+    const { state, effects } = openClock({ policyId: policy.row.id, policyVersion: policy.row.version, kind: policy.kind, metric: policy.metric, goalMs: policy.goalMinutes[ticket.priority] * MS_PER_MINUTE, calendarId }, calendar, at.getTime(), ticket.status, policy.pauseOn)
+    const row = { ticketId, policyId: policy.row.id, kind: policy.kind, metric: policy.metric, teamId: boundTeamOf(policy), triggers: triggersOf(policy), goalMinutes: policy.goalMinutes, pauseOn: policy.pauseOn, warnAt: policy.warnAt, state, ...indexed(state, calendar, policy.warnAt), createdAt: at, updatedAt: at }
+    return { row, effects }
   }
 
-  /**
-   * Inserts new clocks. One that starts paused (the ticket's status pauses it) records
-   * sla.paused at its start, so that the timeline, and whatever follows it, reads as the clock
-   * does: its first resume never comes without a pause before it.
-   */
-  async function insertNew (tx: Db, rows: ReadonlyArray<Awaited<ReturnType<typeof newClock>>>) {
-    await repo.insertClocks(tx, [...rows])
-    for (const row of rows) {
-      const pause = row.state.pauses.find(p => p.to === null)
-      if (pause !== undefined) await recordEffect(tx, row.ticketId, row.state, { type: 'sla.paused', cycle: row.state.cycle, at: pause.from, reason: pause.reason })
-    }
+  /** Inserts new clocks, then records what their opening did (sla.paused for one that starts paused). */
+  async function insertNew (tx: Db, fresh: ReadonlyArray<Awaited<ReturnType<typeof newClock>>>) {
+    await repo.insertClocks(tx, fresh.map(f => f.row))
+    for (const { row, effects } of fresh) for (const effect of effects) await recordEffect(tx, row.ticketId, row.state, effect)
   }
 
   async function attach (tx: Db, change: TicketChange) {

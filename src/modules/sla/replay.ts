@@ -90,7 +90,7 @@ export function replayCycle (previous: ClockState, policy: ReplayPolicy, calenda
     // The policy no longer begins a cycle here: it begins after every change at its instant.
     while (next < changes.length && changes[next]!.at <= start) next++
     const ticket = changes[next - 1]?.ticket
-    state = openClock({ ...base, goalMs: goalOf(ticket?.priority ?? '') }, calendar, start, ticket?.status ?? '', policy.pauseOn)
+    state = openClock({ ...base, goalMs: goalOf(ticket?.priority ?? '') }, calendar, start, ticket?.status ?? '', policy.pauseOn).state
   }
   state = keep(state)
   for (; next < changes.length; next++) state = stepClock(state, policy, changes[next]!.change, changes[next]!.at, calendar).state
@@ -103,7 +103,7 @@ export function replayCycle (previous: ClockState, policy: ReplayPolicy, calenda
  * like every clock), or on its own start event while no clock exists.
  */
 function created (base: ClockState, policy: ReplayPolicy, calendar: CompiledCalendar, change: ClockChange, ticket: TicketSnapshot, at: number, goalOf: (priority: string) => number): ClockState | null {
-  const open = () => openClock({ ...base, goalMs: goalOf(ticket.priority) }, calendar, at, ticket.status, policy.pauseOn)
+  const open = () => openClock({ ...base, goalMs: goalOf(ticket.priority) }, calendar, at, ticket.status, policy.pauseOn).state
   const holds = policy.teamId === null || policy.teamId === change.holder
   const startsWithTicket = policy.triggers.startOn.some(c => c.on === 'created')
   if (change.event?.kind === 'created') return startsWithTicket && holds ? open() : null
