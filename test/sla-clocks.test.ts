@@ -2,8 +2,8 @@ import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { openDatabase } from '../src/db/client.js'
-import { slaClocks } from '../src/db/schema.js'
-import { eq } from 'drizzle-orm'
+import { slaClocks, ticketClockRevisions } from '../src/db/schema.js'
+import { eq, inArray } from 'drizzle-orm'
 import { buildTestApp, fixedClock, TEST_SECRET } from './helper.js'
 import { seedWorld } from './world.js'
 
@@ -180,32 +180,46 @@ t.test('a calendar changed through another instance is read at once by every rea
   t.same(await reads(), [dueTuesday, dueTuesday, dueTuesday, dueTuesday], 'four hours a day: Monday and Tuesday mornings, on the instance that did not make the change')
 })
 
-t.test('every update of a clock raises its revision, so a kept version is never read stale', async (t) => {
+t.test('every statement that writes a ticket\'s clocks draws a new revision for it, so kept clocks are never read stale', async (t) => {
   at('2026-06-29T07:00:00Z') // Monday 09:00 Berlin
-  const ticket = (await h.request(w.requester.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title: 'Revision probe', deskId: 'IT' } })).json()
+  const open = async (title: string) => (await h.request(w.requester.token, { method: 'POST', url: '/v1/tickets', payload: { type: 'incident', title, deskId: 'IT' } })).json()
+  const ticket = await open('Revision probe')
+  const other = await open('Revision probe, second')
   const db = h.app.database.db
   const resolution = await clockOf(ticket.id, 'resolution')
-  const revisionOf = async () => (await db.select({ revision: slaClocks.revision }).from(slaClocks).where(eq(slaClocks.id, resolution.id)))[0]!.revision
-  t.equal(await revisionOf(), 1, 'a new clock')
+  const revisionOf = async (ticketId: string) => (await db.select({ revision: ticketClockRevisions.revision }).from(ticketClockRevisions).where(eq(ticketClockRevisions.ticketId, ticketId)))[0]?.revision
+  const first = await revisionOf(ticket.id)
+  t.type(first, 'number', 'opening the ticket attached clocks: it has a revision')
+  t.not(await revisionOf(other.id), first, 'each ticket its own')
   const statementsOf = async (read: () => Promise<unknown>) => {
     const before = h.app.database.statements.count
     await read()
     return h.app.database.statements.count - before
   }
   const get = () => h.request(w.agentIT.token, { method: 'GET', url: `/v1/tickets/${ticket.key}` })
-  t.equal(await statementsOf(get), 1, 'kept versions: the ticket read alone')
+  t.equal(await statementsOf(get), 1, 'kept clocks: the ticket read alone')
 
   await move(ticket.id, 'in_progress')
   await move(ticket.id, 'pending')
-  t.ok(await revisionOf() > 1, 'the transition updated it')
-  t.equal(await statementsOf(get), 2, 'a changed clock is read again')
+  t.not(await revisionOf(ticket.id), first, 'the transition wrote its clocks')
+  t.equal(await statementsOf(get), 2, 'changed clocks are read again')
   t.equal(await statementsOf(get), 1, 'and kept after')
   t.match(await clockOf(ticket.id, 'resolution'), { state: 'paused', pauseReason: 'status:pending' })
 
-  // Any writer at all, here one outside the service: the trigger raises the revision.
+  // Any writer at all, here one outside the service: the trigger draws a new revision.
   const stored = (await db.select({ state: slaClocks.state }).from(slaClocks).where(eq(slaClocks.id, resolution.id)))[0]!.state as Record<string, unknown>
-  const revision = await revisionOf()
+  const before = await revisionOf(ticket.id)
   await db.update(slaClocks).set({ state: { ...stored, goalMs: 60_000 } }).where(eq(slaClocks.id, resolution.id))
-  t.equal(await revisionOf(), revision + 1)
+  t.not(await revisionOf(ticket.id), before)
   t.equal((await get()).json().sla.find((c: { id: string }) => c.id === resolution.id).goalMs, 60_000, 'the ticket read shows the new state')
+
+  // One statement over the clocks of two tickets (as a sweep writes them): both get a new revision.
+  const revisions = [await revisionOf(ticket.id), await revisionOf(other.id)]
+  await db.update(slaClocks).set({ updatedAt: new Date('2026-06-29T07:00:01Z') }).where(inArray(slaClocks.ticketId, [ticket.id, other.id]))
+  const after = [await revisionOf(ticket.id), await revisionOf(other.id)]
+  t.ok(after[0] !== revisions[0] && after[1] !== revisions[1] && after[0] !== after[1], 'two new revisions, one per ticket')
+
+  const shown = (await get()).json().sla.length
+  await db.delete(slaClocks).where(eq(slaClocks.id, resolution.id))
+  t.equal((await get()).json().sla.length, shown - 1, 'a clock deleted by hand is gone from the next read')
 })

@@ -257,8 +257,6 @@ export const slaClocks = pgTable('sla_clocks', {
   pauseOn: text().array().notNull(),
   warnAt: integer().array().notNull(),
   state: jsonb().notNull(),
-  /** Raised by a trigger on every update (migration 0012): a reader that kept this version of the clock needs nothing more. */
-  revision: integer().notNull().default(1),
   nextDueAt: timestamp({ withTimezone: true, precision: 3 }),
   // Filter and sort instants (modules/sla/clock-index.ts): the due instant of a running clock,
   // the breach instant (breached when before now), the first warning instant (at risk from then).
@@ -274,6 +272,20 @@ export const slaClocks = pgTable('sla_clocks', {
   index('sla_clocks_at_risk_idx').on(t.atRiskAt, t.ticketId).where(sql`at_risk_at is not null`),
   index('sla_clocks_ticket_due_idx').on(t.ticketId, t.dueAt).where(sql`due_at is not null`)
 ])
+
+/** Drawn for ticket_clock_revisions: a value names one state of one ticket's clocks, never reused. */
+export const ticketClockRevision = pgSequence('ticket_clock_revision')
+
+/**
+ * Which state a ticket's clocks are in: triggers on `sla_clocks` (migration 0013) draw a new
+ * revision for every ticket whose clocks a statement inserts, updates or deletes, in the same
+ * transaction. A reader that kept the clocks read at this revision needs nothing more. No row:
+ * the ticket has no clocks.
+ */
+export const ticketClockRevisions = pgTable('ticket_clock_revisions', {
+  ticketId: uuid().primaryKey().references(() => tickets.id, { onDelete: 'cascade' }),
+  revision: bigint({ mode: 'number' }).notNull()
+})
 
 /** Drawn on every catalogue write, so any instance can tell whether its browsing cache is current. */
 export const catalogRevision = pgSequence('catalog_revision')

@@ -1,9 +1,9 @@
 /**
- * Clocks kept by version (`<clock id>.<revision>`), with the parts of their views that do not
- * depend on the instant they are read at. A ticket read names its clocks' versions (see
- * clockVersionsOf); when this process keeps every one of them it reads no state at all. A clock's
- * revision rises with every update of its row, so a kept version can never be stale; the oldest
- * go first beyond the bound.
+ * Tickets' clocks kept by the revision they were read at (see clockRevisionOf), with the parts of
+ * their views that do not depend on the instant they are read at. A ticket read names the
+ * revision of its clocks; when this process keeps that revision it reads no state at all.
+ * Triggers draw a revision that was never drawn before in every statement that writes a
+ * ticket's clocks, so a kept revision can never be stale; the oldest go first beyond the bound.
  */
 import type { ClockState } from './clock.js'
 import { viewBasis, type ViewBasis } from './clock-view.js'
@@ -11,39 +11,53 @@ import type { StoredClock } from './repository.js'
 
 export interface KeptClock { id: string, kind: string, state: ClockState, basis: ViewBasis }
 
-/** A ticket's clocks as a read named them: the calendar revision of its snapshot, and each clock's version. */
-export interface NamedClocks { calendarRevision: number, versions: string[] }
+/** A ticket's clocks as a read named them: the calendar revision of its snapshot and the revision of the ticket's clocks. */
+export interface NamedClocks { calendarRevision: number, ticketRevision: number }
 
-/** Parses `<calendar revision>;<id>.<revision>,…` as clockVersionsOf selects it. */
-export function parseClockVersions (text: string): NamedClocks {
+/** Parses `<calendar revision>;<ticket clock revision>` as clockRevisionOf selects it. */
+export function parseClockRevision (text: string): NamedClocks {
   const split = text.indexOf(';')
-  return { calendarRevision: Number(text.slice(0, split)), versions: text.slice(split + 1).split(',') }
+  return { calendarRevision: Number(text.slice(0, split)), ticketRevision: Number(text.slice(split + 1)) }
 }
 
-export function createClockCache (max = 5000) {
-  const kept = new Map<string, KeptClock>()
+const keptClock = (row: Pick<StoredClock, 'id' | 'kind' | 'state'>): KeptClock => {
+  const state = row.state as ClockState
+  return { id: row.id, kind: row.kind, state, basis: viewBasis(state) }
+}
+
+/** A ticket's clocks, with the calendar revision of the snapshot they were read in. */
+export interface TicketClocks { ticketId: string, calendarRevision: number, clocks: KeptClock[] }
+
+export function createClockCache (max = 2000) {
+  const kept = new Map<number, KeptClock[]>()
+  const remember = (revision: number, clocks: KeptClock[]) => {
+    if (kept.size >= max) kept.delete(kept.keys().next().value!)
+    kept.set(revision, clocks)
+  }
   return {
-    /** The clocks of those versions, in their order, when every one of them is kept; else undefined. */
-    named (versions: readonly string[]): KeptClock[] | undefined {
-      const clocks: KeptClock[] = []
-      for (const version of versions) {
-        const clock = kept.get(version)
-        if (clock === undefined) return undefined
-        clocks.push(clock)
+    /** The clocks of a ticket at that revision when they are kept; else undefined. */
+    named: (ticketRevision: number): KeptClock[] | undefined => kept.get(ticketRevision),
+    /**
+     * Keeps the clocks of some tickets read in full (findStoredClocks: every row of a ticket
+     * carries the same revision), answering them per ticket in their order; a revision kept
+     * already answers with the clocks kept for it. Clocks without a revision are not kept.
+     */
+    keep (rows: readonly StoredClock[]): TicketClocks[] {
+      const byTicket = new Map<string, StoredClock[]>()
+      for (const row of rows) {
+        const list = byTicket.get(row.ticketId)
+        if (list === undefined) byTicket.set(row.ticketId, [row])
+        else list.push(row)
       }
-      return clocks
-    },
-    /** Keeps a clock read in full (the same object again when its version is kept already). */
-    keep (row: Pick<StoredClock, 'id' | 'kind' | 'state' | 'revision'>): KeptClock {
-      const version = `${row.id}.${row.revision}`
-      let clock = kept.get(version)
-      if (clock === undefined) {
-        const state = row.state as ClockState
-        clock = { id: row.id, kind: row.kind, state, basis: viewBasis(state) }
-        if (kept.size >= max) kept.delete(kept.keys().next().value!)
-        kept.set(version, clock)
-      }
-      return clock
+      return [...byTicket].map(([ticketId, list]) => {
+        const { ticketRevision, calendarRevision } = list[0]!
+        let clocks = ticketRevision === null ? undefined : kept.get(ticketRevision)
+        if (clocks === undefined) {
+          clocks = list.map(keptClock)
+          if (ticketRevision !== null) remember(ticketRevision, clocks)
+        }
+        return { ticketId, calendarRevision, clocks }
+      })
     }
   }
 }

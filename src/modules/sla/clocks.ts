@@ -15,8 +15,7 @@ import { applicablePolicies, boundTeamOf, type PolicyDefinition, type TicketFact
 import { actionFor, triggersOf, type TicketEvent, type Triggers } from './triggers.js'
 import { indexColumns as indexed } from './clock-index.js'
 import * as repo from './repository.js'
-import type { StoredClock } from './repository.js'
-import { createClockCache, parseClockVersions, type KeptClock } from './clock-reads.js'
+import { createClockCache, parseClockRevision, type TicketClocks } from './clock-reads.js'
 import { findShownTicket, findTicket } from '../tickets/repository.js'
 import type { Ticket } from '../tickets/schema.js'
 import { calendarRefFor } from './calendar-source.js'
@@ -186,27 +185,26 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
    * and UC clocks only on tickets of desks the caller works. A clock's calendar costs no query
    * when it was compiled at the revision the clock was read at or later; else it is read once per call.
    */
-  async function viewStored (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>, rows: ReadonlyArray<{ ticketId: string, calendarRevision: number, clock: KeptClock }>): Promise<Map<string, TicketClockView[]>> {
+  async function viewStored (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>, read: readonly TicketClocks[]): Promise<Map<string, TicketClockView[]>> {
     const now = clock.now().getTime()
     const internalOn = new Set(visible.filter(t => worksDesk(actor, t.deskId)).map(t => t.id))
     const byTicket = new Map<string, TicketClockView[]>()
     const cold = new Map<string | null, ReturnType<CalendarCache['atRevision']>>()
-    for (const { ticketId, calendarRevision, clock: { id, kind, state, basis } } of rows) {
-      if (kind !== 'sla' && !internalOn.has(ticketId)) continue
-      let resolved = calendars.cachedAt(state.calendarId, calendarRevision)
-      if (resolved === undefined) {
-        if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atRevision(db, state.calendarId, calendarRevision))
-        resolved = await cold.get(state.calendarId)!
+    for (const { ticketId, calendarRevision, clocks } of read) {
+      const views: TicketClockView[] = []
+      for (const { id, kind, state, basis } of clocks) {
+        if (kind !== 'sla' && !internalOn.has(ticketId)) continue
+        let resolved = calendars.cachedAt(state.calendarId, calendarRevision)
+        if (resolved === undefined) {
+          if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atRevision(db, state.calendarId, calendarRevision))
+          resolved = await cold.get(state.calendarId)!
+        }
+        views.push(Object.assign(viewClock(state, resolved.calendar, now, basis), { id }))
       }
-      const list = byTicket.get(ticketId) ?? []
-      list.push(Object.assign(viewClock(state, resolved.calendar, now, basis), { id }))
-      byTicket.set(ticketId, list)
+      if (views.length > 0) byTicket.set(ticketId, views)
     }
     return byTicket
   }
-
-  /** Clocks read in full, kept for the reads after. */
-  const keepAll = (rows: readonly StoredClock[]) => rows.map(row => ({ ticketId: row.ticketId, calendarRevision: row.calendarRevision, clock: kept.keep(row) }))
 
   return {
     /** The ticket observer: keeps clocks in step with the change, in its transaction. */
@@ -254,12 +252,12 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     async readTicket (actor: Principal, idOrKey: string): Promise<{ ticket: Ticket, sla: TicketClockView[] }> {
       const { row } = await tickets.loadWith(db, actor, idOrKey, findShownTicket)
       if (row.clocks === null) return { ticket: row.ticket, sla: [] }
-      const { calendarRevision, versions } = parseClockVersions(row.clocks)
-      const named = kept.named(versions)
-      const rows = named !== undefined
-        ? named.map(clock => ({ ticketId: row.id, calendarRevision, clock }))
-        : keepAll(await repo.findStoredClocks(db, [row.id]))
-      return { ticket: row.ticket, sla: (await viewStored(actor, [row], rows)).get(row.id) ?? [] }
+      const { calendarRevision, ticketRevision } = parseClockRevision(row.clocks)
+      const named = kept.named(ticketRevision)
+      const read = named !== undefined
+        ? [{ ticketId: row.id, calendarRevision, clocks: named }]
+        : kept.keep(await repo.findStoredClocks(db, [row.id]))
+      return { ticket: row.ticket, sla: (await viewStored(actor, [row], read)).get(row.id) ?? [] }
     },
 
     /**
@@ -293,7 +291,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
      * SLA clocks for everyone, OLA and UC clocks only on tickets of desks the caller works.
      */
     async views (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>): Promise<Map<string, TicketClockView[]>> {
-      return await viewStored(actor, visible, keepAll(await repo.findStoredClocks(db, visible.map(t => t.id))))
+      return await viewStored(actor, visible, kept.keep(await repo.findStoredClocks(db, visible.map(t => t.id))))
     },
 
     /**

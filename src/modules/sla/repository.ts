@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableName, inArray, lte, sql } from 'drizzle-orm'
 import type { PgColumn } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.js'
-import { calendarRevision, slaClocks, slaPolicies, slaPolicyVersions, ticketEvents } from '../../db/schema.js'
+import { calendarRevision, slaClocks, slaPolicies, slaPolicyVersions, ticketClockRevisions, ticketEvents } from '../../db/schema.js'
 import { isUuid } from '../../shared/ids.js'
 import type { ClockIndexColumns } from './clock-index.js'
 
@@ -46,26 +46,26 @@ export async function listPolicyVersions (db: Db, policyId: string) {
 export type ClockRow = typeof slaClocks.$inferSelect
 
 /**
- * A clock as views need it, at its revision, with the calendar revision of the snapshot it was
- * read in: a compiled calendar cached at that revision or later is current for it (see
- * ./calendar-cache.ts).
+ * A clock as views need it, with the revision its ticket's clocks had (see clockRevisionOf) and
+ * the calendar revision of the snapshot it was read in: a compiled calendar cached at that
+ * revision or later is current for it (see ./calendar-cache.ts). `ticketRevision` is null only
+ * when the revision row was removed by hand.
  */
-export interface StoredClock { id: string, ticketId: string, kind: string, state: unknown, revision: number, calendarRevision: number }
+export interface StoredClock { id: string, ticketId: string, kind: string, state: unknown, ticketRevision: number | null, calendarRevision: number }
 
 const revisionNow = () => sql<number>`(select ${calendarRevision.revision} from ${calendarRevision})`
 
 /**
- * Which versions of its clocks the ticket whose id is `ticketId` has, selected next to the
+ * Which state the clocks of the ticket whose id is `ticketId` are in, selected next to the
  * ticket's columns so that one statement reads both: null when it has none, else
- * `<calendar revision>;<clock id>.<revision>,…` in the order of findClocks. A clock's revision
- * rises with every update, so a reader that kept those versions (./clock-reads.ts) needs nothing
- * more, and one that did not reads them with findStoredClocks. Naming the versions instead of
- * carrying the states keeps PostgreSQL from writing out three jsonb states for every read.
+ * `<calendar revision>;<ticket clock revision>`. Triggers draw a new ticket clock revision in
+ * every statement that writes the ticket's clocks, so a reader that kept the clocks read at that
+ * revision (./clock-reads.ts) needs nothing more, and one that did not reads them with
+ * findStoredClocks. One primary-key probe, whatever the number of clocks.
  */
-export const clockVersionsOf = (ticketId: PgColumn) => sql<string | null>`(
-  select case when count(*) > 0 then ${revisionNow()} || ';' || string_agg(c.id || '.' || c.revision, ',' order by c.created_at, c.kind, c.metric, c.id) end
-  from sla_clocks c
-  where c.ticket_id = ${sql.identifier(getTableName(ticketId.table))}.${sql.identifier(ticketId.name)})`
+export const clockRevisionOf = (ticketId: PgColumn) => sql<string | null>`(
+  select ${revisionNow()} || ';' || r.revision from ${ticketClockRevisions} r
+  where r.ticket_id = ${sql.identifier(getTableName(ticketId.table))}.${sql.identifier(ticketId.name)})`
 
 export async function insertClocks (db: Db, rows: Array<typeof slaClocks.$inferInsert>) {
   if (rows.length > 0) await db.insert(slaClocks).values(rows)
@@ -85,8 +85,9 @@ export async function findClocks (db: Db, ticketIds: readonly string[]) {
 /** The clocks of some tickets as views need them (see StoredClock), in the order of findClocks. */
 export async function findStoredClocks (db: Db, ticketIds: readonly string[]): Promise<StoredClock[]> {
   if (ticketIds.length === 0) return []
-  return await db.select({ id: slaClocks.id, ticketId: slaClocks.ticketId, kind: slaClocks.kind, state: slaClocks.state, revision: slaClocks.revision, calendarRevision: revisionNow().mapWith(Number) })
+  return await db.select({ id: slaClocks.id, ticketId: slaClocks.ticketId, kind: slaClocks.kind, state: slaClocks.state, ticketRevision: ticketClockRevisions.revision, calendarRevision: revisionNow().mapWith(Number) })
     .from(slaClocks)
+    .leftJoin(ticketClockRevisions, eq(ticketClockRevisions.ticketId, slaClocks.ticketId))
     .where(inArray(slaClocks.ticketId, [...ticketIds]))
     .orderBy(asc(slaClocks.createdAt), asc(slaClocks.kind), asc(slaClocks.metric), asc(slaClocks.id))
 }

@@ -5,7 +5,7 @@ import { comments, desks, slaClocks, ticketEvents, ticketLinks, ticketParticipan
 import { isUuid } from '../../shared/ids.js'
 import { AppError } from '../../shared/errors.js'
 import { deskSequenceName } from '../desks/repository.js'
-import { clockVersionsOf } from '../sla/repository.js'
+import { clockRevisionOf } from '../sla/repository.js'
 import type { FilterNode, SortKey } from './filter.js'
 import type { Ticket } from './schema.js'
 
@@ -35,7 +35,7 @@ function preparedReads (db: Db) {
     // values), and its clocks. Two cells instead of thirty mapped one by one, and one round trip.
     const shown = {
       ticket: sql<string>`(select row_to_json(v) from (select ${ticketViewColumns}) v)::text`,
-      clocks: clockVersionsOf(tickets.id)
+      clocks: clockRevisionOf(tickets.id)
     }
     entry = {
       byId: db.select(selection).from(tickets).where(eq(tickets.id, sql.placeholder('ref'))).prepare('ticket_by_id'),
@@ -57,7 +57,7 @@ export async function findTicket (db: Db, idOrKey: string) {
 
 /**
  * A ticket as the API shows it (the Ticket shape, exactly as toTicket maps the row) with the text
- * of its clocks (see clockVersionsOf), in one statement.
+ * of its clocks (see clockRevisionOf), in one statement.
  */
 export async function findShownTicket (db: Db, idOrKey: string): Promise<ShownTicket | undefined> {
   const reads = preparedReads(db)
