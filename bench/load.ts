@@ -11,9 +11,28 @@ export interface LoadJob {
   body?: string | undefined
   /** Random integer 1..max, or a random element of values, substituted for `{}`. */
   pick?: { max?: number, values?: readonly string[] } | undefined
+  /**
+   * Interleaved with a baseline: time is cut into slices of `sliceMs`, and in every other slice
+   * `{}` takes one of these values instead of `pick`'s. Both shares of the run see the same
+   * machine within milliseconds, so drift that moves whole runs by tens of percent cancels out.
+   * The baseline share is reported as `alternate`.
+   */
+  alternate?: { values: readonly string[], sliceMs: number } | undefined
   connections: number
   duration: number
   warmup: number
+}
+
+/** What one share of an interleaved run got (see LoadJob.alternate). */
+export interface ShareResult {
+  ok: number
+  non2xx: number
+  seconds: number
+  rps: number
+  p50: number
+  p90: number
+  p99: number
+  max: number
 }
 
 export interface LoadResult {
@@ -29,23 +48,72 @@ export interface LoadResult {
   p90: number
   p99: number
   max: number
+  /** With LoadJob.alternate: the baseline's share; the other figures are then the product's share alone. */
+  alternate?: ShareResult
 }
 
 const percentile = (sorted: Float64Array, p: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)]!
 
+/** Every 2xx latency of one share (autocannon's own histogram has 1 ms resolution), and its failures. */
+function createShare () {
+  let latencies = new Float64Array(1 << 16)
+  let count = 0
+  let non2xx = 0
+  return {
+    add (status: number, responseTime: number) {
+      if (status < 200 || status > 299) {
+        non2xx++
+        return
+      }
+      if (count === latencies.length) {
+        const bigger = new Float64Array(latencies.length * 2)
+        bigger.set(latencies)
+        latencies = bigger
+      }
+      latencies[count++] = responseTime
+    },
+    result (seconds: number): ShareResult {
+      const sorted = latencies.subarray(0, count).sort()
+      const round = (n: number) => Math.round(n * 100) / 100
+      return {
+        ok: count,
+        non2xx,
+        seconds,
+        rps: Math.round(count / seconds),
+        p50: round(percentile(sorted, 50)),
+        p90: round(percentile(sorted, 90)),
+        p99: round(percentile(sorted, 99)),
+        max: round(percentile(sorted, 100))
+      }
+    }
+  }
+}
+
+/** Seconds of `elapsedMs` that fell in even slices (index 0) and odd ones (index 1). */
+export function sliceShares (elapsedMs: number, sliceMs: number): [number, number] {
+  const whole = Math.floor(elapsedMs / sliceMs)
+  const rest = elapsedMs - whole * sliceMs
+  const even = Math.ceil(whole / 2) * sliceMs + (whole % 2 === 0 ? rest : 0)
+  return [even / 1000, (elapsedMs - even) / 1000]
+}
+
 async function fire (job: LoadJob, seconds: number): Promise<Omit<LoadResult, 'warmupRequests'>> {
   const target = new URL(job.url)
   const template = (target.pathname + target.search).replace('%7B%7D', '{}')
   const pick = job.pick
+  const anyOf = (values: readonly string[]) => () => encodeURIComponent(values[Math.floor(Math.random() * values.length)]!)
   const choose = pick === undefined
     ? undefined
     : pick.values !== undefined
-      ? () => encodeURIComponent(pick.values![Math.floor(Math.random() * pick.values!.length)]!)
+      ? anyOf(pick.values)
       : () => String(1 + Math.floor(Math.random() * (pick.max ?? 1)))
-  // autocannon's own latency histogram has 1 ms resolution; keep every 2xx latency instead.
-  let latencies = new Float64Array(1 << 16)
-  let count = 0
+  const alternate = job.alternate
+  const chooseAlternate = alternate === undefined ? undefined : anyOf(alternate.values)
+  // Even slices are the product's, odd ones the baseline's; a response counts for the slice its request was sent in.
+  const start = performance.now()
+  const sliceAt = (t: number) => alternate === undefined ? 0 : Math.floor((t - start) / alternate.sliceMs) % 2
+  const shares = [createShare(), createShare()] as const
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({
       url: target.origin,
@@ -57,32 +125,29 @@ async function fire (job: LoadJob, seconds: number): Promise<Omit<LoadResult, 'w
         path: template,
         headers: job.headers,
         body: job.body,
-        ...(choose === undefined ? {} : { setupRequest: (request) => ({ ...request, path: template.replace('{}', choose()) }) })
+        ...(choose === undefined
+          ? {}
+          : { setupRequest: (request) => ({ ...request, path: template.replace('{}', sliceAt(performance.now()) === 1 ? chooseAlternate!() : choose()) }) })
       }]
     }, (err: Error | null, result) => { if (err) reject(err); else resolve(result) })
     instance.on('response', (_client, status, _bytes, responseTime) => {
-      if (status < 200 || status > 299) return
-      if (count === latencies.length) {
-        const bigger = new Float64Array(latencies.length * 2)
-        bigger.set(latencies)
-        latencies = bigger
-      }
-      latencies[count++] = responseTime
+      (sliceAt(performance.now() - responseTime) === 1 ? shares[1] : shares[0]).add(status, responseTime)
     })
   })
-  const sorted = latencies.subarray(0, count).sort()
-  const round = (n: number) => Math.round(n * 100) / 100
+  const [productSeconds, baselineSeconds] = alternate === undefined ? [result.duration, 0] : sliceShares(performance.now() - start, alternate.sliceMs)
+  const product = shares[0].result(productSeconds)
   return {
     requests: result.requests.total,
-    ok: result['2xx'],
-    non2xx: result.non2xx,
+    ok: product.ok,
+    non2xx: product.non2xx,
     errors: result.errors,
     seconds: result.duration,
-    rps: Math.round(result['2xx'] / result.duration),
-    p50: round(percentile(sorted, 50)),
-    p90: round(percentile(sorted, 90)),
-    p99: round(percentile(sorted, 99)),
-    max: round(percentile(sorted, 100))
+    rps: product.rps,
+    p50: product.p50,
+    p90: product.p90,
+    p99: product.p99,
+    max: product.max,
+    ...(alternate === undefined ? {} : { alternate: shares[1].result(baselineSeconds) })
   }
 }
 

@@ -6,7 +6,7 @@ export interface Row {
   connections: number
   round: number
   result: LoadResult
-  /** CPU time of the bench process (where the servers run) per request sent, in microseconds. */
+  /** CPU time of the bench process (where the servers run) per request sent, in microseconds; NaN for interleaved runs, whose shares share one process. */
   cpuUsPerRequest: number
   /** For a product scenario: the baseline run just before it, and req/s as a share of that run's. */
   baseline?: string
@@ -39,6 +39,7 @@ const median = (values: number[]) => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 const failures = (r: LoadResult) => r.non2xx + r.errors
+const cpu = (value: number, digits: number) => Number.isNaN(value) ? '–' : value.toFixed(digits)
 const percent = (ratio: number) => `${Math.round(ratio * 100)}%`
 
 /** Medians per scenario and connection count; each round's ratio pairs a run with its own baseline. */
@@ -89,7 +90,7 @@ export function checkTargets (summaries: Summary[]): Target[] {
     targets.push({
       name: `reading a ticket with three clocks costs < 10% more than one without, at ${s.connections} connection${s.connections === 1 ? '' : 's'}`,
       passed: extra < 0.1 && s.failed === 0,
-      detail: `${Math.round(extra * 100)}% more time per read (${s.rps} vs ${s.baselineRps} req/s); cpu per read ×${s.cpuRatio.toFixed(2)}`
+      detail: `${Math.round(extra * 100)}% more time per read (${s.rps} vs ${s.baselineRps} req/s)${Number.isNaN(s.cpuRatio) ? '' : `; cpu per read ×${s.cpuRatio.toFixed(2)}`}`
     })
   }
   for (const s of summaries.filter(s => s.scenario === 'catalog')) {
@@ -126,7 +127,7 @@ export function formatRows (rows: Row[]): string {
       String(r.result.rps),
       r.result.p50.toFixed(2),
       r.result.p99.toFixed(2),
-      r.cpuUsPerRequest.toFixed(0),
+      cpu(r.cpuUsPerRequest, 0),
       r.ratio === undefined ? '' : `${percent(r.ratio)} of ${r.baseline ?? ''}`,
       String(failures(r.result))
     ])
@@ -137,7 +138,7 @@ export function formatSummaries (summaries: Summary[]): string {
   return table(
     ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'baseline', 'baseline req/s', 'ratio', 'cpu µs/req', 'baseline cpu', 'cpu ×'],
     summaries.map(s => [s.scenario, String(s.connections), String(s.rps), s.p50.toFixed(2), s.p99.toFixed(2), s.baseline, String(s.baselineRps), percent(s.ratio),
-      s.cpuUs.toFixed(0), s.baselineCpuUs.toFixed(0), s.cpuRatio.toFixed(2)])
+      cpu(s.cpuUs, 0), cpu(s.baselineCpuUs, 0), cpu(s.cpuRatio, 2)])
   )
 }
 
