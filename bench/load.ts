@@ -50,6 +50,8 @@ export interface LoadResult {
   max: number
   /** With LoadJob.alternate: the baseline's share; the other figures are then the product's share alone. */
   alternate?: ShareResult
+  /** With LoadJob.alternate: when slice 0 began (epoch ms), so samples taken elsewhere can be split by share. */
+  sliceOrigin?: number
 }
 
 const percentile = (sorted: Float64Array, p: number) =>
@@ -147,7 +149,7 @@ async function fire (job: LoadJob, seconds: number): Promise<Omit<LoadResult, 'w
     p90: product.p90,
     p99: product.p99,
     max: product.max,
-    ...(alternate === undefined ? {} : { alternate: shares[1].result(baselineSeconds) })
+    ...(alternate === undefined ? {} : { alternate: shares[1].result(baselineSeconds), sliceOrigin: performance.timeOrigin + start })
   }
 }
 

@@ -16,6 +16,7 @@ import { checkTargets, formatRows, formatSummaries, formatTargets, summarize, ty
 import { COMMENT_WORDS, DESCRIPTION_WORDS, RARE_WORDS, seed, signToken, TITLE_SUBJECTS } from './seed.js'
 import { seedCatalog } from './catalog-seed.js'
 import { seedClockedTickets } from './clocked.js'
+import { formatShareProfiles, splitByShare, startProfile, type ShareProfile } from './share-profile.js'
 
 const { values: flags } = parseArgs({
   options: {
@@ -25,7 +26,8 @@ const { values: flags } = parseArgs({
     connections: { type: 'string', default: '1,8' },
     rounds: { type: 'string', default: '1' },
     only: { type: 'string', default: 'get,get-sla,list,search,catalog,create' },
-    explain: { type: 'boolean', default: false }
+    explain: { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false }
   }
 })
 const positive = (name: string, text: string, min = 1) => {
@@ -170,14 +172,20 @@ async function main () {
   } as const
 
   const rows: Row[] = []
+  const profiles: Array<ShareProfile & { scenario: string, baseline: string, connections: number, round: number }> = []
   const timing = { duration: options.duration, warmup: options.warmup }
   for (const scenario of scenarios.filter(s => options.only.includes(s.name))) {
     for (const connections of options.connections) {
       for (let round = 1; round <= options.rounds; round++) {
         if (scenario.interleaved === true) {
           say(`${scenario.name} interleaved with ${scenario.baseline} at ${connections} connection(s), round ${round} of ${options.rounds}`)
+          const stopProfile = flags.profile ? await startProfile() : undefined
           const { result } = await measured(() => load.run({ ...scenario.job, connections, ...timing }))
           const share = result.alternate!
+          if (stopProfile !== undefined) {
+            const run = { origin: result.sliceOrigin!, seconds: result.seconds, sliceMs: scenario.job.alternate!.sliceMs, requests: [result.ok, share.ok] as [number, number] }
+            profiles.push({ scenario: scenario.name, baseline: scenario.baseline, connections, round, ...splitByShare(await stopProfile(), run) })
+          }
           // One process serves both shares: its CPU time cannot be split between them.
           rows.push({ scenario: scenario.baseline, kind: 'baseline', connections, round, result: { ...share, requests: share.ok + share.non2xx, warmupRequests: 0, errors: 0 }, cpuUsPerRequest: NaN })
           rows.push({ scenario: scenario.name, kind: 'product', connections, round, result, cpuUsPerRequest: NaN, baseline: `${scenario.baseline}, interleaved`, ratio: result.rps / share.rps })
@@ -199,6 +207,7 @@ async function main () {
     '', 'Every run, in order:', formatRows(rows),
     '', `Medians over ${options.rounds} round(s); ratio = req/s over the baseline run just before:`, formatSummaries(summaries),
     '', formatTargets(targets),
+    ...formatShareProfiles(profiles),
     ...formatPlans(plans)
   ]
   process.stdout.write(`${out.join('\n')}\n`)
@@ -215,6 +224,7 @@ async function main () {
     rows,
     summaries,
     targets,
+    profiles,
     plans
   }, null, 2))
   say(`results written to ${file.pathname}`)
