@@ -35,20 +35,13 @@ export interface ShareResult {
   max: number
 }
 
-export interface LoadResult {
+/** A timed run; with LoadJob.alternate, the ShareResult figures are the product's share alone. */
+export interface LoadResult extends ShareResult {
   requests: number
   /** Requests sent during the warm-up before the timed run (for per-request CPU accounting). */
   warmupRequests: number
-  ok: number
-  non2xx: number
   errors: number
-  seconds: number
-  rps: number
-  p50: number
-  p90: number
-  p99: number
-  max: number
-  /** With LoadJob.alternate: the baseline's share; the other figures are then the product's share alone. */
+  /** With LoadJob.alternate: the baseline's share. */
   alternate?: ShareResult
   /** With LoadJob.alternate: when slice 0 began (epoch ms), so samples taken elsewhere can be split by share. */
   sliceOrigin?: number
@@ -137,18 +130,12 @@ async function fire (job: LoadJob, seconds: number): Promise<Omit<LoadResult, 'w
     })
   })
   const [productSeconds, baselineSeconds] = alternate === undefined ? [result.duration, 0] : sliceShares(performance.now() - start, alternate.sliceMs)
-  const product = shares[0].result(productSeconds)
   return {
-    requests: result.requests.total,
-    ok: product.ok,
-    non2xx: product.non2xx,
-    errors: result.errors,
+    ...shares[0].result(productSeconds),
+    // The whole timed run, also when the product had only its share of it.
     seconds: result.duration,
-    rps: product.rps,
-    p50: product.p50,
-    p90: product.p90,
-    p99: product.p99,
-    max: product.max,
+    requests: result.requests.total,
+    errors: result.errors,
     ...(alternate === undefined ? {} : { alternate: shares[1].result(baselineSeconds), sliceOrigin: performance.timeOrigin + start })
   }
 }
