@@ -59,12 +59,6 @@ function eventRow (ticketId: string, type: string, state: ClockState, at: Date, 
  */
 export function createClockService ({ db, clock, calendars, tickets }: { db: Db, clock: Clock, calendars: CalendarCache, tickets: TicketService }) {
   const kept = createClockCache()
-  async function save (tx: Db, row: repo.ClockRow, state: ClockState, now: Date, goalMinutes?: unknown) {
-    if (state === row.state) return
-    const { calendar } = await calendars(tx, state.calendarId)
-    await repo.updateClock(tx, row.id, { state, ...indexed(state, calendar, row.warnAt), updatedAt: now, ...(goalMinutes !== undefined ? { goalMinutes } : {}) })
-  }
-
   /** Timeline events for the clock's own changes (paused, resumed, met); actor is the system. */
   async function record (tx: Db, ticketId: string, type: string, state: ClockState, at: Date, extra: Record<string, unknown> = {}) {
     await tx.insert(ticketEvents).values(eventRow(ticketId, type, state, at, extra))
@@ -121,20 +115,20 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       ticketPriority: ticket.priority,
       handover: { status: ticket.status, statusCategory: ticket.statusCategory, rejoins }
     })
-    for (const row of rows) {
-      if (row.teamId === null || row.teamId === ticket.teamId || !isClockOpen(row.state as ClockState)) continue
-      await step(tx, row, handover(false), change.at)
-    }
-    if (ticket.teamId === null || ENDED.has(ticket.statusCategory)) return
-    const holderPolicies = (await activePolicies(tx)).filter(p => boundTeamOf(p) === ticket.teamId)
+    const steps: Array<[repo.ClockRow, ClockChange]> = rows
+      .filter(row => row.teamId !== null && row.teamId !== ticket.teamId && isClockOpen(row.state as ClockState))
+      .map(row => [row, handover(false)])
     const fresh = []
-    for (const policy of applicablePolicies(holderPolicies, await factsOf(tx, ticket, change.actor))) {
-      if (!startsWithTicket(policy)) continue
-      const row = rows.find(r => r.policyId === policy.row.id)
-      if (row === undefined) { fresh.push(await newClock(tx, change.ticketId, ticket, policy, change.at)); continue }
-      if (isClockOpen(row.state as ClockState)) continue
-      await step(tx, row, handover(true), change.at)
+    if (ticket.teamId !== null && !ENDED.has(ticket.statusCategory)) {
+      const holderPolicies = (await activePolicies(tx)).filter(p => boundTeamOf(p) === ticket.teamId)
+      for (const policy of applicablePolicies(holderPolicies, await factsOf(tx, ticket, change.actor))) {
+        if (!startsWithTicket(policy)) continue
+        const row = rows.find(r => r.policyId === policy.row.id)
+        if (row === undefined) fresh.push(await newClock(tx, change.ticketId, ticket, policy, change.at))
+        else if (!isClockOpen(row.state as ClockState)) steps.push([row, handover(true)])
+      }
     }
+    await stepAll(tx, steps, change.at)
     await insertNew(tx, fresh)
   }
 
@@ -166,13 +160,23 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     }
   }
 
-  /** One pure step of a row's clock (./clock-step.ts): the state saved, its effects on the timeline in order. */
-  async function step (tx: Db, row: repo.ClockRow, change: ClockChange, at: Date) {
-    const state = row.state as ClockState
-    const { calendar } = await calendars(tx, state.calendarId)
-    const next = stepClock(state, configOf(row), change, at.getTime(), calendar)
-    await save(tx, row, next.state, at)
-    for (const effect of next.effects) await recordEffect(tx, row.ticketId, state, effect)
+  /**
+   * Pure steps of some rows' clocks (./clock-step.ts), in order: each step's effects go on the
+   * timeline in order, then the changed states are written in one statement, so the trigger
+   * that draws the ticket's clock revision (migration 0013) runs once per change, not per clock.
+   */
+  async function stepAll (tx: Db, steps: ReadonlyArray<readonly [repo.ClockRow, ClockChange]>, at: Date) {
+    const writes = []
+    for (const [row, change] of steps) {
+      const state = row.state as ClockState
+      const { calendar } = await calendars(tx, state.calendarId)
+      const next = stepClock(state, configOf(row), change, at.getTime(), calendar)
+      for (const effect of next.effects) await recordEffect(tx, row.ticketId, state, effect)
+      if (next.state === state) continue
+      const { calendar: nextCalendar } = await calendars(tx, next.state.calendarId)
+      writes.push({ id: row.id, state: next.state, ...indexed(next.state, nextCalendar, row.warnAt), updatedAt: at })
+    }
+    await repo.updateClocks(tx, writes)
   }
 
   async function recordEffect (tx: Db, ticketId: string, state: ClockState, effect: ClockEffect) {
@@ -235,7 +239,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       if (ticketPriority === null && moving.some(row => startsCycle(row.state as ClockState, configOf(row), event))) {
         ticketPriority = (await findTicket(tx, change.ticketId))!.priority
       }
-      for (const row of moving) await step(tx, row, { event, holder, ticketPriority, isPriorityChange }, change.at)
+      await stepAll(tx, moving.map(row => [row, { event, holder, ticketPriority, isPriorityChange }] as const), change.at)
       if (event !== null && latecomers.length > 0) await startLate(tx, rows, ticket!, change, event)
     },
 
