@@ -172,9 +172,8 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       const { calendar } = await calendars(tx, state.calendarId)
       const next = stepClock(state, configOf(row), change, at.getTime(), calendar)
       for (const effect of next.effects) await recordEffect(tx, row.ticketId, state, effect)
-      if (next.state === state) continue
-      const { calendar: nextCalendar } = await calendars(tx, next.state.calendarId)
-      writes.push({ id: row.id, state: next.state, ...indexed(next.state, nextCalendar, row.warnAt), updatedAt: at })
+      // A step never moves a clock to another calendar: the one it stepped under indexes it.
+      if (next.state !== state) writes.push({ id: row.id, state: next.state, ...indexed(next.state, calendar, row.warnAt), updatedAt: at })
     }
     await repo.updateClocks(tx, writes)
   }

@@ -32,7 +32,7 @@ function preparedReads (db: Db) {
   let entry = prepared.get(db)
   if (entry === undefined) {
     // A ticket as it is shown: its response shape as json text (the list's columns, so the same
-    // values), and its clocks. Two cells instead of thirty mapped one by one, and one round trip.
+    // values), and the revision of its clocks. Two cells instead of thirty mapped one by one, and one round trip.
     const shown = {
       ticket: sql<string>`(select row_to_json(v) from (select ${ticketViewColumns}) v)::text`,
       clocks: clockRevisionOf(tickets.id)
@@ -56,8 +56,8 @@ export async function findTicket (db: Db, idOrKey: string) {
 }
 
 /**
- * A ticket as the API shows it (the Ticket shape, exactly as toTicket maps the row) with the text
- * of its clocks (see clockRevisionOf), in one statement.
+ * A ticket as the API shows it (the Ticket shape, exactly as toTicket maps the row) with the
+ * revision of its clocks (see clockRevisionOf; null without clocks), in one statement.
  */
 export async function findShownTicket (db: Db, idOrKey: string): Promise<ShownTicket | undefined> {
   const reads = preparedReads(db)
