@@ -1,7 +1,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import {
-  addBusinessMs, businessMsBetween, compileCalendar, explainSpans, NoWorkingTimeError, type CompiledCalendar, type PauseSpan
+  addBusinessMs, businessMsBetween, compileCalendar, explainSpans, NoWorkingTimeError, stretchAt, type CompiledCalendar, type PauseSpan
 } from '../../src/modules/sla/business-time.js'
 import { validateCalendar, WEEKDAYS, type CalendarDefinition, type Holiday, type Weekday } from '../../src/modules/sla/calendar.js'
 import { ValidationError } from '../../src/shared/errors.js'
@@ -242,6 +242,23 @@ t.test('holidays and out-of-hours spans are never counted, and counts add up', a
       businessMsBetween(c, a, a + first + second) === businessMsBetween(c, a, a + first) + businessMsBetween(c, a + first, a + first + second)
   }), { numRuns: 60 })
   t.pass('property held')
+})
+
+t.test('the stretch holding an instant has one working state throughout, and explain agrees', async (t) => {
+  fc.assert(fc.property(calendarName, instant, (name, a) => {
+    const c = calendars[name]
+    const { from, to, working } = stretchAt(c, a)
+    const counted = explainSpans(c, from, to).filter(s => s.counted)
+    return from <= a && a < to &&
+      businessMsBetween(c, from, to) === (working ? to - from : 0) &&
+      counted.length === (working ? 1 : 0) &&
+      [from, a, to - 1].every(u => businessMsBetween(c, u, u + 1) === (working ? 1 : 0)) &&
+      // Where it ends the state changes, or a local day ends: the next stretch starts there.
+      stretchAt(c, to).from === to
+  }))
+  t.same(stretchAt(calendars.berlin9to5, at('2025-06-02T12:00+02:00')), { from: at('2025-06-02T09:00+02:00'), to: at('2025-06-02T17:00+02:00'), working: true })
+  t.same(stretchAt(calendars.berlin9to5, at('2025-06-02T17:00+02:00')), { from: at('2025-06-02T17:00+02:00'), to: at('2025-06-03T00:00+02:00'), working: false }, 'a span ends where the gap after it begins')
+  t.throws(() => stretchAt(calendars.berlin9to5, NaN), RangeError)
 })
 
 // An independent, slow oracle: asks Intl for the wall clock of every minute. Its calendars keep

@@ -137,6 +137,35 @@ export function businessMsBetween (calendar: CompiledCalendar, aMs: number, bMs:
   }
 }
 
+/** A stretch of time over which a calendar's working state does not change. */
+export interface CalendarStretch {
+  from: number
+  to: number
+  working: boolean
+}
+
+/**
+ * The stretch holding `atMs` (from <= atMs < to): one working span, or the non-working time
+ * between two, cut at local midnights. Every instant u in it has
+ * businessMsBetween(calendar, u, u + 1) === (working ? 1 : 0).
+ */
+export function stretchAt (calendar: CompiledCalendar, atMs: number): CalendarStretch {
+  assertInstant(atMs, 'atMs')
+  for (let dayNumber = Math.floor(atMs / MS_PER_DAY) - 1; ; dayNumber++) {
+    const day = calendar.day(dayNumber)
+    // Days tile the timeline, so the first one ending after atMs begins at or before it.
+    if (day.end <= atMs) continue
+    const spans = day.spans
+    let from = day.start
+    for (let i = 0; i < spans.length; i += 2) {
+      if (atMs < spans[i]!) return { from, to: spans[i]!, working: false }
+      if (atMs < spans[i + 1]!) return { from: spans[i]!, to: spans[i + 1]!, working: true }
+      from = spans[i + 1]!
+    }
+    return { from, to: day.end, working: false }
+  }
+}
+
 function assertInstant (value: number, name: string): void {
   if (!Number.isFinite(value)) throw new RangeError(`${name} must be a finite epoch-ms number, got ${value}`)
 }

@@ -1,15 +1,17 @@
 /**
- * Tickets' clocks kept by the revision they were read at (see clockRevisionOf), with the parts of
- * their views that do not depend on the instant they are read at. A ticket read names the
- * revision of its clocks; when this process keeps that revision it reads no state at all.
+ * Tickets' clocks kept by the revision they were read at (see clockRevisionOf), each with a
+ * viewer that keeps what its reads measured. A ticket read names the
+ * revision of its clocks; when this process keeps that revision it reads no state at all, and
+ * each clock's view is arithmetic on its previous read (./clock-view-memo.ts).
  * Triggers draw a revision that was never drawn before in every statement that writes a
  * ticket's clocks, so a kept revision can never be stale; the oldest go first beyond the bound.
  */
 import type { ClockState } from './clock.js'
-import { viewBasis, type ViewBasis } from './clock-view.js'
+import { clockViewer, type ClockViewer } from './clock-view-memo.js'
 import type { StoredClock } from './repository.js'
 
-export interface KeptClock { id: string, kind: string, state: ClockState, basis: ViewBasis }
+/** A kept clock: its state, and its viewer, which remembers what it measured between reads. */
+export interface KeptClock { id: string, kind: string, state: ClockState, view: ClockViewer }
 
 /** A ticket's clocks as a read named them: the calendar revision of its snapshot and the revision of the ticket's clocks. */
 export interface NamedClocks { calendarRevision: number, ticketRevision: number }
@@ -22,7 +24,7 @@ export function parseClockRevision (text: string): NamedClocks {
 
 const keptClock = (row: Pick<StoredClock, 'id' | 'kind' | 'state'>): KeptClock => {
   const state = row.state as ClockState
-  return { id: row.id, kind: row.kind, state, basis: viewBasis(state) }
+  return { id: row.id, kind: row.kind, state, view: clockViewer(row.id, state) }
 }
 
 /** A ticket's clocks, with the calendar revision of the snapshot they were read in. */

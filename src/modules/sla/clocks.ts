@@ -9,13 +9,14 @@ import type { TicketType } from '../workflows/definition.js'
 import { findUserById } from '../users/repository.js'
 import type { TicketChange, TicketService } from '../tickets/service.js'
 import type { CalendarCache } from './calendar-cache.js'
-import { dueEvents, isClockOpen, markFired, viewClock, type ClockState, type ClockView } from './clock.js'
+import { dueEvents, isClockOpen, markFired, type ClockState } from './clock.js'
 import { openClock, startsCycle, stepClock, type ClockChange, type ClockConfig, type ClockEffect } from './clock-step.js'
 import { applicablePolicies, boundTeamOf, type PolicyDefinition, type TicketFacts } from './policy.js'
 import { actionFor, triggersOf, type TicketEvent, type Triggers } from './triggers.js'
 import { indexColumns as indexed } from './clock-index.js'
 import * as repo from './repository.js'
 import { createClockCache, parseClockRevision, type TicketClocks } from './clock-reads.js'
+import type { IdentifiedClockView } from './clock-view-memo.js'
 import { findShownTicket, findTicket } from '../tickets/repository.js'
 import type { Ticket } from '../tickets/schema.js'
 import { calendarRefFor } from './calendar-source.js'
@@ -37,7 +38,7 @@ function ticketEventOf (change: TicketChange, byAgent: boolean): TicketEvent | n
 }
 const ENDED = new Set(['resolved', 'closed'])
 
-export type TicketClockView = ClockView & { id: string }
+export type TicketClockView = IdentifiedClockView
 
 /** A timeline event of the clock's own (paused, resumed, met, warning, breached): the actor is the system. */
 function eventRow (ticketId: string, type: string, state: ClockState, at: Date, extra: Record<string, unknown>) {
@@ -195,14 +196,14 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     const cold = new Map<string | null, ReturnType<CalendarCache['atRevision']>>()
     for (const { ticketId, calendarRevision, clocks } of read) {
       const views: TicketClockView[] = []
-      for (const { id, kind, state, basis } of clocks) {
+      for (const { kind, state, view } of clocks) {
         if (kind !== 'sla' && !internalOn.has(ticketId)) continue
         let resolved = calendars.cachedAt(state.calendarId, calendarRevision)
         if (resolved === undefined) {
           if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atRevision(db, state.calendarId, calendarRevision))
           resolved = await cold.get(state.calendarId)!
         }
-        views.push(Object.assign(viewClock(state, resolved.calendar, now, basis), { id }))
+        views.push(view(resolved.calendar, now))
       }
       if (views.length > 0) byTicket.set(ticketId, views)
     }
