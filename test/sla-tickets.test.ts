@@ -35,7 +35,14 @@ t.test('a ticket read by id or key carries the clocks the caller may see, as GET
     t.same(body.sla.map((c: any) => c.kind), kinds)
     t.same(body.sla, (await get(who, `/v1/tickets/${ticket.id}/sla`)).json().data, 'the same items as GET …/sla')
     t.match(body.sla.find((c: any) => c.kind === 'sla'), { state: 'running', businessElapsedMs: 3600_000, dueAt: '2026-06-01T15:00:00.000Z' })
+    // The clocks' text is written by their viewers, the rest by the route's serializer: the bytes
+    // are the serializer's for GET …/sla, and the headers those of any ticket read.
+    const listed = (await get(who, `/v1/tickets/${ticket.id}/sla`)).body
+    t.ok(res.body.endsWith(`,"sla":${listed.slice('{"data":'.length, -1)}}`), 'the clocks written byte for byte as the serializer writes them')
+    t.match(res.headers, { 'content-type': 'application/json; charset=utf-8', etag: `"${body.version}"` })
   }
+  const expanded = (await get(w.agentIT.token, `/v1/tickets/${ticket.id}?expand=requester,team`)).json()
+  t.match(expanded, { requester: { id: w.requester.id }, team: { id: w.teams.itServiceDesk }, sla: [{ kind: 'ola' }, { kind: 'sla' }] }, 'other expansions beside the clocks')
   t.notOk('sla' in (await get(w.agentIT.token, `/v1/tickets/${ticket.id}?fields=key,status`)).json(), 'fields= without sla leaves the clocks out')
   const narrowed = (await get(w.requester.token, `/v1/tickets/${ticket.id}?fields=key,sla`)).json()
   t.same(Object.keys(narrowed).sort(), ['id', 'key', 'sla'])

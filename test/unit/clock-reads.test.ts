@@ -23,7 +23,7 @@ t.test('clocks read in full are answered per ticket in their order and kept by r
   t.same(read.map(r => [r.ticketId, r.calendarRevision, r.clocks.map(c => c.id)]), [['A', 3, ['a1', 'a2']], ['B', 3, ['b1']]])
   const [a, b] = read
   t.same(a!.clocks[0]!.state, running)
-  t.equal(a!.clocks[1]!.view(calendar, start + 600_000).pauseReason, 'status:pending')
+  t.equal(a!.clocks[1]!.viewer.view(calendar, start + 600_000).pauseReason, 'status:pending')
   t.equal(b!.clocks[0]!.kind, 'ola')
   t.equal(cache.named(7), a!.clocks, 'a ticket read naming revision 7 finds them')
   t.equal(cache.named(9), b!.clocks)
@@ -35,8 +35,8 @@ t.test('another revision is another entry: never a stale state', async (t) => {
   const [before] = cache.keep([row('a1', 'A', 7, running)])
   const [after] = cache.keep([row('a1', 'A', 8, paused)])
   t.not(after!.clocks, before!.clocks)
-  t.equal(cache.named(8)![0]!.view(calendar, start + 600_000).pauseReason, 'status:pending')
-  t.equal(cache.named(7)![0]!.view(calendar, start + 600_000).pauseReason, null, 'a read of an older snapshot still finds its own revision')
+  t.equal(cache.named(8)![0]!.viewer.view(calendar, start + 600_000).pauseReason, 'status:pending')
+  t.equal(cache.named(7)![0]!.viewer.view(calendar, start + 600_000).pauseReason, null, 'a read of an older snapshot still finds its own revision')
 })
 
 t.test('clocks without a revision are answered but not kept', async (t) => {
@@ -53,7 +53,7 @@ t.test('views from a kept clock equal views computed afresh, at any instant', as
   for (const [i, state] of [running, paused].entries()) {
     const clock = read!.clocks[i]!
     for (const now of [start, start + 1_800_000, start + 86_400_000 * 3]) {
-      t.same(clock.view(calendar, now), { id: clock.id, ...viewClock(state, calendar, now) })
+      t.same(clock.viewer.view(calendar, now), { id: clock.id, ...viewClock(state, calendar, now) })
     }
   }
 })

@@ -56,19 +56,22 @@ function historyOf (calendar: CompiledCalendar, s: { startAt: number, goalMs: nu
   return { state, last: now }
 }
 
-t.test('property: a viewer read again and again answers what viewClock answers at each instant', async (t) => {
+t.test('property: a viewer read again and again answers what viewClock answers at each instant, as a view and as JSON', async (t) => {
   fc.assert(fc.property(scenario, (s) => {
     const own = compiled[s.calendar]!
     const { state, last } = historyOf(own, s)
-    const view = clockViewer('clock-1', state)
+    const viewer = clockViewer('clock-1', state)
     let now = last
     return s.reads.every((offset, i) => {
       now = offset > 0 && i % 2 === 0 ? now + offset : last + offset
       const choice = s.switches[i] ?? 'same'
       const calendar = choice === 'same' ? own : choice === 'copy' ? compileCalendar(definitions[s.calendar]!) : compiled[names[(names.indexOf(s.calendar) + 1) % names.length]!]!
-      const read = view(calendar, now)
-      const expected = { id: 'clock-1', ...viewClock(state, calendar, now) }
-      if (JSON.stringify(read) !== JSON.stringify(expected)) throw new Error(`at ${new Date(now).toISOString()}: ${JSON.stringify(read)} !== ${JSON.stringify(expected)}`)
+      // Text and view share what they measured: ask in either order.
+      const [text, read] = i % 3 === 0 ? [viewer.json(calendar, now), viewer.view(calendar, now)] : [undefined, viewer.view(calendar, now)]
+      const expected = JSON.stringify({ id: 'clock-1', ...viewClock(state, calendar, now) })
+      const written = text ?? viewer.json(calendar, now)
+      if (JSON.stringify(read) !== expected) throw new Error(`view at ${new Date(now).toISOString()}: ${JSON.stringify(read)} !== ${expected}`)
+      if (written !== expected) throw new Error(`json at ${new Date(now).toISOString()}: ${written} !== ${expected}`)
       return true
     })
   }), { numRuns: 400 })
@@ -79,12 +82,14 @@ t.test('a running clock read through its working day, the lunch break and the br
   const berlin = compiled.berlin!
   // Monday 2025-06-02, one business hour to go at 11:30: due 13:30, after the lunch break.
   const state = startClock({ policyId: 'p', policyVersion: 1, kind: 'sla', metric: 'resolution', goalMs: 2 * HOUR, calendarId: 'c' }, berlin, at('2025-06-02T10:30+02:00'))
-  const view = clockViewer('clock-1', state)
+  const { view, json } = clockViewer('clock-1', state)
   const read = (iso: string) => view(berlin, at(iso))
   t.match(read('2025-06-02T11:30+02:00'), { state: 'running', businessElapsedMs: HOUR, withinCalendarHours: true, dueAt: '2025-06-02T11:30:00.000Z', percentage: 50 })
   t.match(read('2025-06-02T12:30+02:00'), { state: 'running', businessElapsedMs: 90 * MINUTE, withinCalendarHours: false, actualElapsedMs: 2 * HOUR })
   t.match(read('2025-06-02T13:30+02:00'), { state: 'running', businessElapsedMs: 2 * HOUR, businessRemainingMs: 0, percentage: 100, breachedAt: null })
   t.match(read('2025-06-02T13:30:00.001+02:00'), { state: 'breached', businessRemainingMs: -1, breachedAt: '2025-06-02T11:30:00.000Z' })
   t.match(read('2025-06-02T11:00+02:00'), { state: 'running', businessElapsedMs: 30 * MINUTE, withinCalendarHours: true }, 'an earlier instant is read as it was')
+  t.same(JSON.parse(json(berlin, at('2025-06-02T16:00+02:00'))), read('2025-06-02T16:00+02:00'), 'the JSON is the view')
   t.throws(() => view(berlin, NaN), RangeError)
+  t.throws(() => json(berlin, NaN), RangeError)
 })

@@ -11,7 +11,7 @@ import { clockViewer, type ClockViewer } from './clock-view-memo.js'
 import type { StoredClock } from './repository.js'
 
 /** A kept clock: its state, and its viewer, which remembers what it measured between reads. */
-export interface KeptClock { id: string, kind: string, state: ClockState, view: ClockViewer }
+export interface KeptClock { id: string, kind: string, state: ClockState, viewer: ClockViewer }
 
 /** A ticket's clocks as a read named them: the calendar revision of its snapshot and the revision of the ticket's clocks. */
 export interface NamedClocks { calendarRevision: number, ticketRevision: number }
@@ -24,7 +24,7 @@ export function parseClockRevision (text: string): NamedClocks {
 
 const keptClock = (row: Pick<StoredClock, 'id' | 'kind' | 'state'>): KeptClock => {
   const state = row.state as ClockState
-  return { id: row.id, kind: row.kind, state, view: clockViewer(row.id, state) }
+  return { id: row.id, kind: row.kind, state, viewer: clockViewer(row.id, state) }
 }
 
 /** A ticket's clocks, with the calendar revision of the snapshot they were read in. */

@@ -6,6 +6,8 @@
  * one, with its due and breach instants fixed. So a read inside the stretch of the previous
  * one is arithmetic on what that one measured, and equals viewClock at the same instant. A clock
  * with an open pause, whose dueAt moves with every instant, is measured afresh on each read.
+ * The same holds for the view's JSON text: the parts around the moving figures are written once
+ * per stretch, so a ticket read sends its clocks without serializing them field by field.
  * Pure: the instant and the compiled calendar are passed in.
  */
 import { stretchAt } from './business-time.js'
@@ -17,8 +19,16 @@ import { isoString } from '../../shared/iso-time.js'
 
 export type IdentifiedClockView = ClockView & { id: string }
 
-/** The view of the clock `id` at `nowMs` under its compiled calendar: viewClock(state, calendar, nowMs) with the id. */
-export type ClockViewer = (calendar: CompiledCalendar, nowMs: number) => IdentifiedClockView
+/** Reads of the clock `id` under its compiled calendar at an instant. */
+export interface ClockViewer {
+  /** viewClock(state, calendar, nowMs) with the id (first). */
+  view: (calendar: CompiledCalendar, nowMs: number) => IdentifiedClockView
+  /** JSON.stringify of that view, byte for byte: fields in the order of the SlaClock schema. */
+  json: (calendar: CompiledCalendar, nowMs: number) => string
+}
+
+/** The figures of a running clock that change from read to read. */
+interface Moving { isBreached: boolean, elapsed: number, actual: number, percentage: number }
 
 interface Measured {
   calendar: CompiledCalendar
@@ -27,72 +37,118 @@ interface Measured {
   to: number
   working: boolean
   /** The view at `anchor`. */
-  view: ClockView
+  view: IdentifiedClockView
   dueAt: number | null
   /** The instant after which the cycle is breached, and as the view writes it. */
   breach: number | null
   breachedAt: string | null
+  /** The view's JSON around the moving figures: running, breached, then the rest after percentage; for a stopped clock the whole text. */
+  text: { running: string, breached: string, rest: string } | string
 }
 
 export function clockViewer (id: string, state: ClockState, basis: ViewBasis = viewBasis(state)): ClockViewer {
   const open = isClockOpen(state)
   // The linear reading below assumes no pause reaches past the latest instant the clock recorded.
   const isLinear = !open || state.pauses.every(p => p.to !== null && p.to <= basis.latest)
-  if (!isLinear) return (calendar, nowMs) => ({ id, ...viewClock(state, calendar, nowMs, basis) })
+  if (!isLinear) {
+    const view = (calendar: CompiledCalendar, nowMs: number): IdentifiedClockView => ({ id, ...viewClock(state, calendar, nowMs, basis) })
+    return { view, json: (calendar, nowMs) => JSON.stringify(view(calendar, nowMs)) }
+  }
   let last: Measured | undefined
-  return (calendar, nowMs) => {
-    assertInstant(nowMs, 'nowMs')
-    // viewClock reads an instant before the clock's latest record as that record.
-    const now = Math.max(nowMs, basis.latest)
+  // viewClock reads an instant before the clock's latest record as that record.
+  const measuredAt = (calendar: CompiledCalendar, now: number): Measured => {
     if (last === undefined || last.calendar !== calendar || now < last.anchor || now >= last.to) {
-      last = measure(state, calendar, now, basis)
+      last = measure(id, state, calendar, now, basis)
     }
-    const { view, anchor, working, dueAt, breach, breachedAt } = last
-    if (!open) return { id, ...view }
+    return last
+  }
+  const moving = ({ anchor, working, view, dueAt, breach }: Measured, now: number): Moving => {
     const elapsed = view.businessElapsedMs + (working ? now - anchor : 0)
-    const isBreached = breach !== null && breach < now
     return {
-      id,
-      policyId: view.policyId,
-      policyVersion: view.policyVersion,
-      kind: view.kind,
-      metric: view.metric,
-      goalMs: view.goalMs,
-      state: isBreached ? 'breached' : 'running',
-      startedAt: view.startedAt,
-      dueAt: view.dueAt,
-      originalDueAt: view.originalDueAt,
-      stoppedAt: view.stoppedAt,
-      breachedAt: isBreached ? breachedAt : null,
-      businessElapsedMs: elapsed,
-      businessRemainingMs: state.goalMs - elapsed,
-      actualElapsedMs: now - state.startedAt,
-      percentage: percentageOf(elapsed, state.goalMs, dueAt !== null && dueAt <= now),
-      paused: false,
-      pauseReason: null,
-      withinCalendarHours: working,
-      pauses: view.pauses,
-      completedCycles: view.completedCycles,
-      calendarId: view.calendarId,
-      timeZone: view.timeZone
+      isBreached: breach !== null && breach < now,
+      elapsed,
+      actual: now - state.startedAt,
+      percentage: percentageOf(elapsed, state.goalMs, dueAt !== null && dueAt <= now)
+    }
+  }
+  return {
+    view (calendar, nowMs) {
+      assertInstant(nowMs, 'nowMs')
+      const now = Math.max(nowMs, basis.latest)
+      const measured = measuredAt(calendar, now)
+      const { view } = measured
+      if (!open) return { ...view }
+      const { isBreached, elapsed, actual, percentage } = moving(measured, now)
+      return {
+        id,
+        policyId: view.policyId,
+        policyVersion: view.policyVersion,
+        kind: view.kind,
+        metric: view.metric,
+        goalMs: view.goalMs,
+        state: isBreached ? 'breached' : 'running',
+        startedAt: view.startedAt,
+        dueAt: view.dueAt,
+        originalDueAt: view.originalDueAt,
+        stoppedAt: view.stoppedAt,
+        breachedAt: isBreached ? measured.breachedAt : null,
+        businessElapsedMs: elapsed,
+        businessRemainingMs: state.goalMs - elapsed,
+        actualElapsedMs: actual,
+        percentage,
+        paused: false,
+        pauseReason: null,
+        withinCalendarHours: measured.working,
+        pauses: view.pauses,
+        completedCycles: view.completedCycles,
+        calendarId: view.calendarId,
+        timeZone: view.timeZone
+      }
+    },
+    json (calendar, nowMs) {
+      assertInstant(nowMs, 'nowMs')
+      const now = Math.max(nowMs, basis.latest)
+      const measured = measuredAt(calendar, now)
+      const { text } = measured
+      if (typeof text === 'string') return text
+      const { isBreached, elapsed, actual, percentage } = moving(measured, now)
+      return (isBreached ? text.breached : text.running) + elapsed + ',"businessRemainingMs":' + (state.goalMs - elapsed) +
+        ',"actualElapsedMs":' + actual + ',"percentage":' + percentage + text.rest
     }
   }
 }
 
 /** Measures the clock at the start of the stretch holding `now`, or at its latest record if later. */
-function measure (state: ClockState, calendar: CompiledCalendar, now: number, basis: ViewBasis): Measured {
+function measure (id: string, state: ClockState, calendar: CompiledCalendar, now: number, basis: ViewBasis): Measured {
   const stretch = stretchAt(calendar, now)
   const anchor = Math.max(stretch.from, basis.latest)
   const figures = measureCycle(state, calendar, anchor)
   const breach = breachInstant(figures.dueAt, figures.pauses)
+  const breachedAt = breach === null ? null : isoString(breach)
+  const view: IdentifiedClockView = { id, ...viewClock(state, calendar, anchor, basis) }
   return {
     calendar,
     anchor,
     to: stretch.to,
     working: stretch.working,
-    view: viewClock(state, calendar, anchor, basis),
+    view,
     dueAt: figures.dueAt,
     breach,
-    breachedAt: breach === null ? null : isoString(breach)
+    breachedAt,
+    text: isClockOpen(state) ? runningText(view, breachedAt) : JSON.stringify(view)
+  }
+}
+
+/** The JSON of a running clock's view up to businessElapsedMs (as running and as breached) and after percentage. */
+function runningText (view: IdentifiedClockView, breachedAt: string | null): { running: string, breached: string, rest: string } {
+  const s = JSON.stringify
+  const head = `{"id":${s(view.id)},"policyId":${s(view.policyId)},"policyVersion":${view.policyVersion},"kind":${s(view.kind)},"metric":${s(view.metric)},"goalMs":${view.goalMs},"state":`
+  const instants = (state: string, breached: string | null) => `${head}"${state}","startedAt":${s(view.startedAt)},"dueAt":${s(view.dueAt)},"originalDueAt":${s(view.originalDueAt)},` +
+    `"stoppedAt":${s(view.stoppedAt)},"breachedAt":${s(breached)},"businessElapsedMs":`
+  return {
+    running: instants('running', null),
+    breached: instants('breached', breachedAt),
+    rest: `,"paused":false,"pauseReason":null,"withinCalendarHours":${view.withinCalendarHours},"pauses":${s(view.pauses)},` +
+      `"completedCycles":${s(view.completedCycles)},"calendarId":${s(view.calendarId)},"timeZone":${s(view.timeZone)}}`
   }
 }

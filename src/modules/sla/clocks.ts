@@ -16,7 +16,8 @@ import { actionFor, triggersOf, type TicketEvent, type Triggers } from './trigge
 import { indexColumns as indexed } from './clock-index.js'
 import * as repo from './repository.js'
 import { createClockCache, parseClockRevision, type TicketClocks } from './clock-reads.js'
-import type { IdentifiedClockView } from './clock-view-memo.js'
+import type { ClockViewer, IdentifiedClockView } from './clock-view-memo.js'
+import type { CompiledCalendar } from './compiled-calendar.js'
 import { findShownTicket, findTicket } from '../tickets/repository.js'
 import type { Ticket } from '../tickets/schema.js'
 import { calendarRefFor } from './calendar-source.js'
@@ -39,6 +40,10 @@ function ticketEventOf (change: TicketChange, byAgent: boolean): TicketEvent | n
 const ENDED = new Set(['resolved', 'closed'])
 
 export type TicketClockView = IdentifiedClockView
+
+type Render<T> = (viewer: ClockViewer, calendar: CompiledCalendar, now: number) => T
+const asView: Render<TicketClockView> = (viewer, calendar, now) => viewer.view(calendar, now)
+const asJson: Render<string> = (viewer, calendar, now) => viewer.json(calendar, now)
 
 /** A timeline event of the clock's own (paused, resumed, met, warning, breached): the actor is the system. */
 function eventRow (ticketId: string, type: string, state: ClockState, at: Date, extra: Record<string, unknown>) {
@@ -185,29 +190,42 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
   }
 
   /**
-   * Views of clocks read with the tickets they belong to: customer SLA clocks for everyone, OLA
-   * and UC clocks only on tickets of desks the caller works. A clock's calendar costs no query
-   * when it was compiled at the revision the clock was read at or later; else it is read once per call.
+   * Clocks read with the tickets they belong to, each rendered by `render` (a view, or its JSON
+   * text): customer SLA clocks for everyone, OLA and UC clocks only on tickets of desks the
+   * caller works. A clock's calendar costs no query when it was compiled at the revision the
+   * clock was read at or later; else it is read once per call.
    */
-  async function viewStored (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>, read: readonly TicketClocks[]): Promise<Map<string, TicketClockView[]>> {
+  async function renderStored<T> (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>, read: readonly TicketClocks[], render: Render<T>): Promise<Map<string, T[]>> {
     const now = clock.now().getTime()
     const internalOn = new Set(visible.filter(t => worksDesk(actor, t.deskId)).map(t => t.id))
-    const byTicket = new Map<string, TicketClockView[]>()
+    const byTicket = new Map<string, T[]>()
     const cold = new Map<string | null, ReturnType<CalendarCache['atRevision']>>()
     for (const { ticketId, calendarRevision, clocks } of read) {
-      const views: TicketClockView[] = []
-      for (const { kind, state, view } of clocks) {
+      const rendered: T[] = []
+      for (const { kind, state, viewer } of clocks) {
         if (kind !== 'sla' && !internalOn.has(ticketId)) continue
         let resolved = calendars.cachedAt(state.calendarId, calendarRevision)
         if (resolved === undefined) {
           if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atRevision(db, state.calendarId, calendarRevision))
           resolved = await cold.get(state.calendarId)!
         }
-        views.push(view(resolved.calendar, now))
+        rendered.push(render(viewer, resolved.calendar, now))
       }
-      if (views.length > 0) byTicket.set(ticketId, views)
+      if (rendered.length > 0) byTicket.set(ticketId, rendered)
     }
     return byTicket
+  }
+
+  /** A ticket the caller may see, with its clocks as they stand now rendered by `render`. */
+  async function readTicketWith<T> (actor: Principal, idOrKey: string, render: Render<T>): Promise<{ ticket: Ticket, sla: T[] }> {
+    const { row } = await tickets.loadWith(db, actor, idOrKey, findShownTicket)
+    if (row.clocks === null) return { ticket: row.ticket, sla: [] }
+    const { calendarRevision, ticketRevision } = parseClockRevision(row.clocks)
+    const named = kept.named(ticketRevision)
+    const read = named !== undefined
+      ? [{ ticketId: row.id, calendarRevision, clocks: named }]
+      : kept.keep(await repo.findStoredClocks(db, [row.id]))
+    return { ticket: row.ticket, sla: (await renderStored(actor, [row], read, render)).get(row.id) ?? [] }
   }
 
   return {
@@ -254,14 +272,12 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
      * (or on first sight) their states are read in a second one.
      */
     async readTicket (actor: Principal, idOrKey: string): Promise<{ ticket: Ticket, sla: TicketClockView[] }> {
-      const { row } = await tickets.loadWith(db, actor, idOrKey, findShownTicket)
-      if (row.clocks === null) return { ticket: row.ticket, sla: [] }
-      const { calendarRevision, ticketRevision } = parseClockRevision(row.clocks)
-      const named = kept.named(ticketRevision)
-      const read = named !== undefined
-        ? [{ ticketId: row.id, calendarRevision, clocks: named }]
-        : kept.keep(await repo.findStoredClocks(db, [row.id]))
-      return { ticket: row.ticket, sla: (await viewStored(actor, [row], read)).get(row.id) ?? [] }
+      return await readTicketWith(actor, idOrKey, asView)
+    },
+
+    /** readTicket with each clock as its JSON text (JSON.stringify of its view), for a response that sends it as is. */
+    async readTicketAsJson (actor: Principal, idOrKey: string): Promise<{ ticket: Ticket, sla: string[] }> {
+      return await readTicketWith(actor, idOrKey, asJson)
     },
 
     /**
@@ -295,7 +311,7 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
      * SLA clocks for everyone, OLA and UC clocks only on tickets of desks the caller works.
      */
     async views (actor: Principal, visible: ReadonlyArray<{ id: string, deskId: string }>): Promise<Map<string, TicketClockView[]>> {
-      return await viewStored(actor, visible, kept.keep(await repo.findStoredClocks(db, visible.map(t => t.id))))
+      return await renderStored(actor, visible, kept.keep(await repo.findStoredClocks(db, visible.map(t => t.id))), asView)
     },
 
     /**
