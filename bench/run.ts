@@ -25,7 +25,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '1,8' },
     rounds: { type: 'string', default: '1' },
-    only: { type: 'string', default: 'get,get-sla,list,search,catalog,create' },
+    only: { type: 'string', default: 'get,get-sla,get-sla-same-size,list,search,catalog,create' },
     explain: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false }
   }
@@ -43,7 +43,7 @@ const options = {
   rounds: positive('rounds', flags.rounds),
   only: flags.only.split(',').map(s => s.trim())
 }
-const SCENARIOS = ['get', 'get-sla', 'list', 'search', 'catalog', 'create']
+const SCENARIOS = ['get', 'get-sla', 'get-sla-same-size', 'list', 'search', 'catalog', 'create']
 const unknown = options.only.filter(name => !SCENARIOS.includes(name))
 if (unknown.length > 0) throw new Error(`--only takes ${SCENARIOS.join(', ')}; not ${unknown.join(', ')}`)
 const say = (text: string) => process.stderr.write(`${text}\n`)
@@ -129,8 +129,8 @@ async function main () {
   say(`seeded ${catalog.services} services and ${catalog.items} catalogue items`)
   // Browsing is measured as a requester the eligibility rules apply to.
   const requesterToken = await signToken(secret, 'bench-requester', ['requester'], { department: 'Sales', location: 'Berlin' })
-  const probes = options.only.includes('get-sla') ? await seedClockedTickets(appUrl, seeded.adminToken, 500) : { clocked: [], unclocked: [] }
-  if (probes.clocked.length > 0) say(`opened ${probes.unclocked.length} problems without clocks, then ${probes.clocked.length} with three SLA clocks each`)
+  const probes = options.only.some(name => name.startsWith('get-sla')) ? await seedClockedTickets(appUrl, seeded.adminToken, 500) : { clocked: [], unclocked: [], padded: [], bytes: { clocked: 0, padded: 0 } }
+  if (probes.clocked.length > 0) say(`opened ${probes.unclocked.length} problems without clocks, ${probes.padded.length} more padded to ${probes.bytes.padded} bytes, then ${probes.clocked.length} with three SLA clocks each (${probes.bytes.clocked} bytes)`)
 
   // Plans of the seeded state, which is what the read scenarios see (create runs last).
   let plans: Plan[] = []
@@ -158,6 +158,8 @@ async function main () {
     // The same read of tickets that carry three clocks, against the read of the same kind of tickets that carry none.
     // A difference of a few percent: interleaved every 25 ms, so the machine's drift hits both alike.
     { name: 'get-sla', baseline: 'unclocked', interleaved: true, job: { url: `${appUrl}/v1/tickets/IT-{}`, method: 'GET', headers: auth, pick: { values: probes.clocked.map(String) }, alternate: { values: probes.unclocked.map(String), sliceMs: 25 } } },
+    // The control: against tickets without clocks that read exactly as many bytes, the clocks cost only their work.
+    { name: 'get-sla-same-size', baseline: 'padded', interleaved: true, job: { url: `${appUrl}/v1/tickets/IT-{}`, method: 'GET', headers: auth, pick: { values: probes.clocked.map(String) }, alternate: { values: probes.padded.map(String), sliceMs: 25 } } },
     { name: 'list', baseline: 'select1', job: { url: `${appUrl}/v1/tickets?status=new&priority=p2&limit=50`, method: 'GET', headers: auth } },
     { name: 'search', baseline: 'select1', job: { url: `${appUrl}/v1/tickets?q={}&limit=50`, method: 'GET', headers: auth, pick: { values: SEARCH_WORDS } } },
     // As a browser asks for it: portals are browsers, and every browser sends Accept-Encoding.
@@ -168,7 +170,8 @@ async function main () {
   const baselineJobs = {
     insert: { url: baselines.insert.url, method: 'POST', headers: json, body: createBody },
     select1: { url: baselines.select1.url, method: 'GET', headers: {} },
-    unclocked: { url: `${appUrl}/v1/tickets/IT-{}`, method: 'GET', headers: auth, pick: { values: probes.unclocked.map(String) } }
+    unclocked: { url: `${appUrl}/v1/tickets/IT-{}`, method: 'GET', headers: auth, pick: { values: probes.unclocked.map(String) } },
+    padded: { url: `${appUrl}/v1/tickets/IT-{}`, method: 'GET', headers: auth, pick: { values: probes.padded.map(String) } }
   } as const
 
   const rows: Row[] = []
