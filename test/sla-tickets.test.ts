@@ -41,6 +41,12 @@ t.test('a ticket read by id or key carries the clocks the caller may see, as GET
     t.ok(res.body.endsWith(`,"sla":${listed.slice('{"data":'.length, -1)}}`), 'the clocks written byte for byte as the serializer writes them')
     t.match(res.headers, { 'content-type': 'application/json; charset=utf-8', etag: `"${body.version}"` })
   }
+  // Text beyond ASCII in the ticket's part is encoded as UTF-8 like the rest.
+  const titled = await open('Drucker im 2. Stock – Störung 🖨')
+  const read = await get(w.agentIT.token, `/v1/tickets/${titled.id}`)
+  t.equal(read.json().title, 'Drucker im 2. Stock – Störung 🖨')
+  t.equal(Number(read.headers['content-length']), read.rawPayload.length)
+  t.equal(read.json().sla.length, 2)
   const expanded = (await get(w.agentIT.token, `/v1/tickets/${ticket.id}?expand=requester,team`)).json()
   t.match(expanded, { requester: { id: w.requester.id }, team: { id: w.teams.itServiceDesk }, sla: [{ kind: 'ola' }, { kind: 'sla' }] }, 'other expansions beside the clocks')
   t.notOk('sla' in (await get(w.agentIT.token, `/v1/tickets/${ticket.id}?fields=key,status`)).json(), 'fields= without sla leaves the clocks out')

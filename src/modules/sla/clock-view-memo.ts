@@ -6,8 +6,8 @@
  * one, with its due and breach instants fixed. So a read inside the stretch of the previous
  * one is arithmetic on what that one measured, and equals viewClock at the same instant. A clock
  * with an open pause, whose dueAt moves with every instant, is measured afresh on each read.
- * The same holds for the view's JSON text: the parts around the moving figures are written once
- * per stretch, so a ticket read sends its clocks without serializing them field by field.
+ * The same holds for the view's JSON: the parts around the moving figures are encoded once per
+ * stretch, so a ticket read copies them into its response and writes four numbers between them.
  * Pure: the instant and the compiled calendar are passed in.
  */
 import { stretchAt } from './business-time.js'
@@ -16,6 +16,7 @@ import { isClockOpen, type ClockState } from './clock.js'
 import { assertInstant, breachInstant, measureCycle, percentageOf } from './clock-math.js'
 import { viewBasis, viewClock, type ClockView, type ViewBasis } from './clock-view.js'
 import { isoString } from '../../shared/iso-time.js'
+import type { ByteWriter } from '../../shared/byte-writer.js'
 
 export type IdentifiedClockView = ClockView & { id: string }
 
@@ -23,9 +24,15 @@ export type IdentifiedClockView = ClockView & { id: string }
 export interface ClockViewer {
   /** viewClock(state, calendar, nowMs) with the id (first). */
   view: (calendar: CompiledCalendar, nowMs: number) => IdentifiedClockView
-  /** JSON.stringify of that view, byte for byte: fields in the order of the SlaClock schema. */
-  json: (calendar: CompiledCalendar, nowMs: number) => string
+  /**
+   * Appends that view's JSON to `out`, UTF-8 encoded: JSON.stringify of the view byte for byte,
+   * fields in the order of the SlaClock schema.
+   */
+  writeJson: (calendar: CompiledCalendar, nowMs: number, out: ByteWriter) => void
 }
+
+/** A running clock's JSON up to businessElapsedMs (as running and as breached) and after percentage. */
+interface JsonPieces { running: Buffer, breached: Buffer, rest: Buffer }
 
 /** The figures of a running clock that change from read to read. */
 interface Moving { isBreached: boolean, elapsed: number, actual: number, percentage: number }
@@ -42,8 +49,8 @@ interface Measured {
   /** The instant after which the cycle is breached, and as the view writes it. */
   breach: number | null
   breachedAt: string | null
-  /** The view's JSON around the moving figures: running, breached, then the rest after percentage; for a stopped clock the whole text. */
-  text: { running: string, breached: string, rest: string } | string
+  /** The view's JSON, encoded: around the moving figures of a running clock, or whole for a stopped one. */
+  json: JsonPieces | Buffer
 }
 
 export function clockViewer (id: string, state: ClockState, basis: ViewBasis = viewBasis(state)): ClockViewer {
@@ -52,7 +59,7 @@ export function clockViewer (id: string, state: ClockState, basis: ViewBasis = v
   const isLinear = !open || state.pauses.every(p => p.to !== null && p.to <= basis.latest)
   if (!isLinear) {
     const view = (calendar: CompiledCalendar, nowMs: number): IdentifiedClockView => ({ id, ...viewClock(state, calendar, nowMs, basis) })
-    return { view, json: (calendar, nowMs) => JSON.stringify(view(calendar, nowMs)) }
+    return { view, writeJson: (calendar, nowMs, out) => out.utf8(JSON.stringify(view(calendar, nowMs))) }
   }
   let last: Measured | undefined
   // viewClock reads an instant before the clock's latest record as that record.
@@ -105,18 +112,30 @@ export function clockViewer (id: string, state: ClockState, basis: ViewBasis = v
         timeZone: view.timeZone
       }
     },
-    json (calendar, nowMs) {
+    writeJson (calendar, nowMs, out) {
       assertInstant(nowMs, 'nowMs')
       const now = Math.max(nowMs, basis.latest)
       const measured = measuredAt(calendar, now)
-      const { text } = measured
-      if (typeof text === 'string') return text
+      const { json } = measured
+      if (Buffer.isBuffer(json)) return out.bytes(json)
       const { isBreached, elapsed, actual, percentage } = moving(measured, now)
-      return (isBreached ? text.breached : text.running) + elapsed + ',"businessRemainingMs":' + (state.goalMs - elapsed) +
-        ',"actualElapsedMs":' + actual + ',"percentage":' + percentage + text.rest
+      out.bytes(isBreached ? json.breached : json.running)
+      out.ascii(String(elapsed))
+      out.bytes(REMAINING)
+      out.ascii(String(state.goalMs - elapsed))
+      out.bytes(ACTUAL)
+      out.ascii(String(actual))
+      out.bytes(PERCENTAGE)
+      out.ascii(String(percentage))
+      out.bytes(json.rest)
     }
   }
 }
+
+// The keys between the moving figures, encoded.
+const REMAINING = Buffer.from(',"businessRemainingMs":')
+const ACTUAL = Buffer.from(',"actualElapsedMs":')
+const PERCENTAGE = Buffer.from(',"percentage":')
 
 /** Measures the clock at the start of the stretch holding `now`, or at its latest record if later. */
 function measure (id: string, state: ClockState, calendar: CompiledCalendar, now: number, basis: ViewBasis): Measured {
@@ -135,20 +154,20 @@ function measure (id: string, state: ClockState, calendar: CompiledCalendar, now
     dueAt: figures.dueAt,
     breach,
     breachedAt,
-    text: isClockOpen(state) ? runningText(view, breachedAt) : JSON.stringify(view)
+    json: isClockOpen(state) ? runningJson(view, breachedAt) : Buffer.from(JSON.stringify(view))
   }
 }
 
-/** The JSON of a running clock's view up to businessElapsedMs (as running and as breached) and after percentage. */
-function runningText (view: IdentifiedClockView, breachedAt: string | null): { running: string, breached: string, rest: string } {
+/** The JSON of a running clock's view around its moving figures (see JsonPieces). */
+function runningJson (view: IdentifiedClockView, breachedAt: string | null): JsonPieces {
   const s = JSON.stringify
   const head = `{"id":${s(view.id)},"policyId":${s(view.policyId)},"policyVersion":${view.policyVersion},"kind":${s(view.kind)},"metric":${s(view.metric)},"goalMs":${view.goalMs},"state":`
   const instants = (state: string, breached: string | null) => `${head}"${state}","startedAt":${s(view.startedAt)},"dueAt":${s(view.dueAt)},"originalDueAt":${s(view.originalDueAt)},` +
     `"stoppedAt":${s(view.stoppedAt)},"breachedAt":${s(breached)},"businessElapsedMs":`
   return {
-    running: instants('running', null),
-    breached: instants('breached', breachedAt),
-    rest: `,"paused":false,"pauseReason":null,"withinCalendarHours":${view.withinCalendarHours},"pauses":${s(view.pauses)},` +
-      `"completedCycles":${s(view.completedCycles)},"calendarId":${s(view.calendarId)},"timeZone":${s(view.timeZone)}}`
+    running: Buffer.from(instants('running', null)),
+    breached: Buffer.from(instants('breached', breachedAt)),
+    rest: Buffer.from(`,"paused":false,"pauseReason":null,"withinCalendarHours":${view.withinCalendarHours},"pauses":${s(view.pauses)},` +
+      `"completedCycles":${s(view.completedCycles)},"calendarId":${s(view.calendarId)},"timeZone":${s(view.timeZone)}}`)
   }
 }

@@ -18,6 +18,7 @@ import * as repo from './repository.js'
 import { createClockCache, parseClockRevision, type TicketClocks } from './clock-reads.js'
 import type { ClockViewer, IdentifiedClockView } from './clock-view-memo.js'
 import type { CompiledCalendar } from './compiled-calendar.js'
+import type { ByteWriter } from '../../shared/byte-writer.js'
 import { findShownTicket, findTicket } from '../tickets/repository.js'
 import type { Ticket } from '../tickets/schema.js'
 import { calendarRefFor } from './calendar-source.js'
@@ -43,7 +44,8 @@ export type TicketClockView = IdentifiedClockView
 
 type Render<T> = (viewer: ClockViewer, calendar: CompiledCalendar, now: number) => T
 const asView: Render<TicketClockView> = (viewer, calendar, now) => viewer.view(calendar, now)
-const asJson: Render<string> = (viewer, calendar, now) => viewer.json(calendar, now)
+export type ClockJsonWriter = (out: ByteWriter) => void
+const asJson: Render<ClockJsonWriter> = (viewer, calendar, now) => (out) => viewer.writeJson(calendar, now, out)
 
 /** A timeline event of the clock's own (paused, resumed, met, warning, breached): the actor is the system. */
 function eventRow (ticketId: string, type: string, state: ClockState, at: Date, extra: Record<string, unknown>) {
@@ -190,8 +192,8 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
   }
 
   /**
-   * Clocks read with the tickets they belong to, each rendered by `render` (a view, or its JSON
-   * text): customer SLA clocks for everyone, OLA and UC clocks only on tickets of desks the
+   * Clocks read with the tickets they belong to, each rendered by `render` (a view, or a writer of its
+   * JSON): customer SLA clocks for everyone, OLA and UC clocks only on tickets of desks the
    * caller works. A clock's calendar costs no query when it was compiled at the revision the
    * clock was read at or later; else it is read once per call.
    */
@@ -275,8 +277,11 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       return await readTicketWith(actor, idOrKey, asView)
     },
 
-    /** readTicket with each clock as its JSON text (JSON.stringify of its view), for a response that sends it as is. */
-    async readTicketAsJson (actor: Principal, idOrKey: string): Promise<{ ticket: Ticket, sla: string[] }> {
+    /**
+     * readTicket for a response that is written as bytes: each clock as a function that appends
+     * its view's JSON (JSON.stringify of the view, UTF-8 encoded) to a writer.
+     */
+    async readTicketAsJson (actor: Principal, idOrKey: string): Promise<{ ticket: Ticket, sla: ClockJsonWriter[] }> {
       return await readTicketWith(actor, idOrKey, asJson)
     },
 

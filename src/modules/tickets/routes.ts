@@ -12,12 +12,23 @@ import {
   ListTicketsQuerySchema, TicketSchema, TransitionRequestSchema, UpdateTicketSchema, type Ticket
 } from './schema.js'
 import { listRequestFromQuery } from './service.js'
+import { ByteWriter } from '../../shared/byte-writer.js'
+import type { ClockJsonWriter } from '../sla/clocks.js'
 
 const TicketParams = IdParams('ticketId')
 
-/** A serialized ticket without `sla`, with `sla` added as its last field from the clocks' JSON texts. */
-export function withSlaText (ticketJson: string, clocks: readonly string[]): string {
-  return `${ticketJson.slice(0, -1)},"sla":[${clocks.join(',')}]}`
+const SLA_OPEN = Buffer.from(',"sla":[')
+const COMMA = Buffer.from(',')
+const SLA_CLOSE = Buffer.from(']}')
+
+/** A ticket's JSON written without `sla`, then `sla` appended as its last field by the clocks' writers. */
+export function ticketWithClocks (ticketJson: string, clocks: readonly ClockJsonWriter[]): Buffer {
+  const out = new ByteWriter(ticketJson.length + 768 * clocks.length + 16)
+  out.utf8(ticketJson.slice(0, -1))
+  out.bytes(SLA_OPEN)
+  clocks.forEach((write, i) => { if (i > 0) out.bytes(COMMA); write(out) })
+  out.bytes(SLA_CLOSE)
+  return out.result()
 }
 const tags = ['tickets']
 
@@ -56,15 +67,15 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const actor = principalOf(request)
     const others = { ...shape, expand: shape.expand.filter(e => e !== 'sla') }
     if (shape.expand.includes('sla') && shape.fields === undefined) {
-      // The whole ticket: its clocks are sent as the text their viewers write (./sla/clock-view-memo.ts),
-      // after the rest of the ticket as the route's serializer writes it. sla is the schema's
-      // last field, so the bytes are those the serializer would write for the whole ticket.
+      // The whole ticket: the route's serializer writes it without sla, then the clocks' viewers
+      // append their JSON, mostly bytes encoded once per calendar stretch (../sla/clock-view-memo.ts).
+      // sla is the schema's last field, so these are the bytes the serializer would write.
       const read = await app.services.clocks.readTicketAsJson(actor, request.params.ticketId)
       const [shaped] = await shapeTickets(app.services, actor, [read.ticket], others)
       const serialize = reply.getSerializationFunction('200')!
       reply.header('etag', etagOf(read.ticket.version)).type('application/json; charset=utf-8')
-      // A string with a JSON content type is sent as it is; its type is the text of a Ticket.
-      return reply.send(withSlaText(serialize(shaped!), read.sla) as unknown as Ticket)
+      // Bytes with a JSON content type are sent as they are; they are the JSON of a Ticket.
+      return reply.send(ticketWithClocks(serialize(shaped!), read.sla) as unknown as Ticket)
     }
     // The clocks come in the same statement as the ticket; other expansions are looked up after.
     let ticket: Ticket
