@@ -28,3 +28,14 @@ t.test('property: any sequence of pieces reads back as their concatenation', asy
   }))
   t.pass('property held')
 })
+
+t.test('property: integers and hundredths are written as JSON writes the numbers', async (t) => {
+  const text = (write: (out: ByteWriter) => void) => { const out = new ByteWriter(1); write(out); return out.result().toString('latin1') }
+  fc.assert(fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.integer({ min: -100, max: 100 })), n => text(out => out.integer(n)) === JSON.stringify(n)))
+  fc.assert(fc.property(fc.oneof(fc.integer({ min: -1e9 + 1, max: 1e9 - 1 }), fc.integer({ min: 0, max: 20_000 }), fc.maxSafeInteger()), h => text(out => out.hundredths(h)) === JSON.stringify(h / 100)))
+  t.equal(text(out => out.hundredths(1875)), '18.75')
+  t.equal(text(out => out.hundredths(1870)), '18.7')
+  t.equal(text(out => out.hundredths(1800)), '18')
+  t.equal(text(out => out.hundredths(5)), '0.05')
+  t.equal(text(out => out.integer(1.5)), '1.5', 'not an integer: written as JSON writes it')
+})

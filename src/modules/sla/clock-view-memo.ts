@@ -120,13 +120,14 @@ export function clockViewer (id: string, state: ClockState, basis: ViewBasis = v
       if (Buffer.isBuffer(json)) return out.bytes(json)
       const { isBreached, elapsed, actual, percentage } = moving(measured, now)
       out.bytes(isBreached ? json.breached : json.running)
-      out.ascii(String(elapsed))
+      out.integer(elapsed)
       out.bytes(REMAINING)
-      out.ascii(String(state.goalMs - elapsed))
+      out.integer(state.goalMs - elapsed)
       out.bytes(ACTUAL)
-      out.ascii(String(actual))
+      out.integer(actual)
       out.bytes(PERCENTAGE)
-      out.ascii(String(percentage))
+      // percentageOf floors to hundredths: the product is their count, up to rounding.
+      out.hundredths(Math.round(percentage * 100))
       out.bytes(json.rest)
     }
   }
