@@ -8,14 +8,14 @@ import type { Priority } from '../tickets/priority.js'
 import type { TicketType } from '../workflows/definition.js'
 import { findUserById } from '../users/repository.js'
 import type { TicketChange, TicketService } from '../tickets/service.js'
-import type { CalendarCache } from './calendar-cache.js'
+import type { CalendarCache, ResolvedCalendar } from './calendar-cache.js'
 import { dueEvents, isClockOpen, markFired, type ClockState } from './clock.js'
 import { openClock, startsCycle, stepClock, type ClockChange, type ClockConfig, type ClockEffect } from './clock-step.js'
 import { applicablePolicies, boundTeamOf, type PolicyDefinition, type TicketFacts } from './policy.js'
 import { actionFor, triggersOf, type TicketEvent, type Triggers } from './triggers.js'
 import { indexColumns as indexed } from './clock-index.js'
 import * as repo from './repository.js'
-import { createClockCache, parseClockRevision, type TicketClocks } from './clock-reads.js'
+import { createClockCache, parseClockRevision, type KeptClock, type TicketClocks } from './clock-reads.js'
 import type { ClockViewer, IdentifiedClockView } from './clock-view-memo.js'
 import type { CompiledCalendar } from './compiled-calendar.js'
 import type { ByteWriter } from '../../shared/byte-writer.js'
@@ -43,6 +43,8 @@ const ENDED = new Set(['resolved', 'closed'])
 export type TicketClockView = IdentifiedClockView
 
 type Render<T> = (viewer: ClockViewer, calendar: CompiledCalendar, now: number) => T
+/** Calendars looked up during one call, by id, so each is read once. */
+type ColdCalendars = Map<string | null, Promise<ResolvedCalendar>>
 const asView: Render<TicketClockView> = (viewer, calendar, now) => viewer.view(calendar, now)
 export type ClockJsonWriter = (out: ByteWriter) => void
 const asJson: Render<ClockJsonWriter> = (viewer, calendar, now) => (out) => viewer.writeJson(calendar, now, out)
@@ -201,21 +203,28 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     const now = clock.now().getTime()
     const internalOn = new Set(visible.filter(t => worksDesk(actor, t.deskId)).map(t => t.id))
     const byTicket = new Map<string, T[]>()
-    const cold = new Map<string | null, ReturnType<CalendarCache['atRevision']>>()
+    const cold: ColdCalendars = new Map()
     for (const { ticketId, calendarRevision, clocks } of read) {
-      const rendered: T[] = []
-      for (const { kind, state, viewer } of clocks) {
-        if (kind !== 'sla' && !internalOn.has(ticketId)) continue
-        let resolved = calendars.cachedAt(state.calendarId, calendarRevision)
-        if (resolved === undefined) {
-          if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atRevision(db, state.calendarId, calendarRevision))
-          resolved = await cold.get(state.calendarId)!
-        }
-        rendered.push(render(viewer, resolved.calendar, now))
-      }
+      const rendered = await renderClocks(clocks, internalOn.has(ticketId), calendarRevision, render, now, cold)
       if (rendered.length > 0) byTicket.set(ticketId, rendered)
     }
     return byTicket
+  }
+
+  /** One ticket's clocks the caller may see (`internal`: OLA and UC clocks too), rendered at `now`. */
+  async function renderClocks<T> (clocks: readonly KeptClock[], internal: boolean, calendarRevision: number, render: Render<T>, now: number, cold?: ColdCalendars): Promise<T[]> {
+    const rendered: T[] = []
+    for (const { kind, state, viewer } of clocks) {
+      if (kind !== 'sla' && !internal) continue
+      let resolved = calendars.cachedAt(state.calendarId, calendarRevision)
+      if (resolved === undefined) {
+        cold ??= new Map()
+        if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atRevision(db, state.calendarId, calendarRevision))
+        resolved = await cold.get(state.calendarId)!
+      }
+      rendered.push(render(viewer, resolved.calendar, now))
+    }
+    return rendered
   }
 
   /** A ticket the caller may see, with its clocks as they stand now rendered by `render`. */
@@ -223,11 +232,8 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     const { row } = await tickets.loadWith(db, actor, idOrKey, findShownTicket)
     if (row.clocks === null) return { ticket: row.ticket, sla: [] }
     const { calendarRevision, ticketRevision } = parseClockRevision(row.clocks)
-    const named = kept.named(ticketRevision)
-    const read = named !== undefined
-      ? [{ ticketId: row.id, calendarRevision, clocks: named }]
-      : kept.keep(await repo.findStoredClocks(db, [row.id]))
-    return { ticket: row.ticket, sla: (await renderStored(actor, [row], read, render)).get(row.id) ?? [] }
+    const clocks = kept.named(ticketRevision) ?? kept.keep(await repo.findStoredClocks(db, [row.id]))[0]?.clocks ?? []
+    return { ticket: row.ticket, sla: await renderClocks(clocks, worksDesk(actor, row.deskId), calendarRevision, render, clock.now().getTime()) }
   }
 
   return {
