@@ -211,20 +211,37 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     return byTicket
   }
 
-  /** One ticket's clocks the caller may see (`internal`: OLA and UC clocks too), rendered at `now`. */
-  async function renderClocks<T> (clocks: readonly KeptClock[], internal: boolean, calendarRevision: number, render: Render<T>, now: number, cold?: ColdCalendars): Promise<T[]> {
+  /**
+   * One ticket's clocks the caller may see (`internal`: OLA and UC clocks too), rendered at `now`
+   * under the calendars `calendarOf` finds; undefined as soon as it finds none for one of them.
+   */
+  function renderWith<T> (clocks: readonly KeptClock[], internal: boolean, render: Render<T>, now: number, calendarOf: (calendarId: string | null) => ResolvedCalendar | undefined): T[] | undefined {
     const rendered: T[] = []
     for (const { kind, state, viewer } of clocks) {
       if (kind !== 'sla' && !internal) continue
-      let resolved = calendars.cachedAt(state.calendarId, calendarRevision)
-      if (resolved === undefined) {
-        cold ??= new Map()
-        if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atRevision(db, state.calendarId, calendarRevision))
-        resolved = await cold.get(state.calendarId)!
-      }
+      const resolved = calendarOf(state.calendarId)
+      if (resolved === undefined) return undefined
       rendered.push(render(viewer, resolved.calendar, now))
     }
     return rendered
+  }
+
+  /**
+   * renderWith under the calendars as they stood at `calendarRevision`: without a promise when
+   * each is compiled at that revision or later (the usual case), else after reading those that
+   * are not, each once per `cold` (one call).
+   */
+  function renderClocks<T> (clocks: readonly KeptClock[], internal: boolean, calendarRevision: number, render: Render<T>, now: number, cold: ColdCalendars = new Map()): T[] | Promise<T[]> {
+    const warm = (calendarId: string | null) => calendars.cachedAt(calendarId, calendarRevision)
+    return renderWith(clocks, internal, render, now, warm) ?? (async () => {
+      const read = new Map<string | null, ResolvedCalendar>()
+      for (const { kind, state } of clocks) {
+        if ((kind !== 'sla' && !internal) || warm(state.calendarId) !== undefined || read.has(state.calendarId)) continue
+        if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atRevision(db, state.calendarId, calendarRevision))
+        read.set(state.calendarId, await cold.get(state.calendarId)!)
+      }
+      return renderWith(clocks, internal, render, now, (calendarId) => read.get(calendarId) ?? warm(calendarId))!
+    })()
   }
 
   /** A ticket the caller may see, with its clocks as they stand now rendered by `render`. */
@@ -233,7 +250,8 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     if (row.clocks === null) return { ticket: row.ticket, sla: [] }
     const { calendarRevision, ticketRevision } = parseClockRevision(row.clocks)
     const clocks = kept.named(ticketRevision) ?? kept.keep(await repo.findStoredClocks(db, [row.id]))[0]?.clocks ?? []
-    return { ticket: row.ticket, sla: await renderClocks(clocks, worksDesk(actor, row.deskId), calendarRevision, render, clock.now().getTime()) }
+    const rendered = renderClocks(clocks, worksDesk(actor, row.deskId), calendarRevision, render, clock.now().getTime())
+    return { ticket: row.ticket, sla: Array.isArray(rendered) ? rendered : await rendered }
   }
 
   return {
