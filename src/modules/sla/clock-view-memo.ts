@@ -53,7 +53,8 @@ interface Measured {
   json: JsonPieces | Buffer
 }
 
-export function clockViewer (id: string, state: ClockState, basis: ViewBasis = viewBasis(state)): ClockViewer {
+export function clockViewer (id: string, state: ClockState): ClockViewer {
+  const basis = viewBasis(state)
   const open = isClockOpen(state)
   // The linear reading below assumes no pause reaches past the latest instant the clock recorded.
   const isLinear = !open || state.pauses.every(p => p.to !== null && p.to <= basis.latest)
@@ -87,29 +88,13 @@ export function clockViewer (id: string, state: ClockState, basis: ViewBasis = v
       if (!open) return { ...view }
       const { isBreached, elapsed, actual, percentage } = moving(measured, now)
       return {
-        id,
-        policyId: view.policyId,
-        policyVersion: view.policyVersion,
-        kind: view.kind,
-        metric: view.metric,
-        goalMs: view.goalMs,
+        ...view,
         state: isBreached ? 'breached' : 'running',
-        startedAt: view.startedAt,
-        dueAt: view.dueAt,
-        originalDueAt: view.originalDueAt,
-        stoppedAt: view.stoppedAt,
         breachedAt: isBreached ? measured.breachedAt : null,
         businessElapsedMs: elapsed,
         businessRemainingMs: state.goalMs - elapsed,
         actualElapsedMs: actual,
-        percentage,
-        paused: false,
-        pauseReason: null,
-        withinCalendarHours: measured.working,
-        pauses: view.pauses,
-        completedCycles: view.completedCycles,
-        calendarId: view.calendarId,
-        timeZone: view.timeZone
+        percentage
       }
     },
     writeJson (calendar, nowMs, out) {

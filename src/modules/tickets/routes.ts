@@ -16,13 +16,14 @@ import { ByteWriter } from '../../shared/byte-writer.js'
 import type { ClockJsonWriter } from '../sla/clocks.js'
 
 const TicketParams = IdParams('ticketId')
+const tags = ['tickets']
 
 const SLA_OPEN = Buffer.from(',"sla":[')
 const COMMA = Buffer.from(',')
 const SLA_CLOSE = Buffer.from(']}')
 
 /** A ticket's JSON written without `sla`, then `sla` appended as its last field by the clocks' writers. */
-export function ticketWithClocks (ticketJson: string, clocks: readonly ClockJsonWriter[]): Buffer {
+function ticketWithClocks (ticketJson: string, clocks: readonly ClockJsonWriter[]): Buffer {
   const out = new ByteWriter(ticketJson.length + 768 * clocks.length + 16)
   out.utf8(ticketJson.slice(0, -1))
   out.bytes(SLA_OPEN)
@@ -30,7 +31,6 @@ export function ticketWithClocks (ticketJson: string, clocks: readonly ClockJson
   out.bytes(SLA_CLOSE)
   return out.result()
 }
-const tags = ['tickets']
 
 /** 201 + Location for a new resource; a replayed idempotent POST says so in a header. */
 export function created<T extends { id: string }> (reply: FastifyReply, result: CommandResult<T>, location: string): T {
