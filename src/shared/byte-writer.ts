@@ -1,17 +1,45 @@
 /**
  * A growing byte buffer for writing a response body piece by piece: bytes kept from earlier
  * (already encoded), numbers written digit by digit, short ASCII text, and UTF-8 text.
+ *
+ * Writers take their space from a shared slab, as Buffer.allocUnsafe does from its pool, but a
+ * larger one, and give back what they did not use when they finish: a response of a few KB costs
+ * no allocation of its own (Node's pool holds two of them), only a view of the slab. A slab lives
+ * as long as a response written in it is still referenced.
  */
 const ZERO = 0x30
 const MINUS = 0x2d
 const POINT = 0x2e
+
+const SLAB_BYTES = 64 * 1024
+let slab = Buffer.allocUnsafeSlow(0)
+let slabUsed = 0
+
+/** `size` bytes of the current slab (a fresh slab when it is full); beyond a quarter slab, a buffer of their own. */
+function carve (size: number): Buffer {
+  if (size > SLAB_BYTES / 4) return Buffer.allocUnsafeSlow(size)
+  if (slabUsed + size > slab.length) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES)
+    slabUsed = 0
+  }
+  const piece = slab.subarray(slabUsed, slabUsed + size)
+  slabUsed += size
+  return piece
+}
+
+/** Gives back the unused end of `piece` when it is the latest space carved from the current slab. */
+function giveBack (piece: Buffer, used: number): void {
+  if (piece.buffer !== slab.buffer || piece.byteOffset + piece.length !== slabUsed) return
+  // Keep the next writer's start aligned to 8 bytes, as Node's pool does.
+  slabUsed = Math.min(slabUsed, (piece.byteOffset + used + 7) & ~7)
+}
 
 export class ByteWriter {
   private buffer: Buffer
   private used = 0
 
   constructor (capacity = 4096) {
-    this.buffer = Buffer.allocUnsafe(capacity)
+    this.buffer = carve(capacity)
   }
 
   /** Bytes as they are. */
@@ -65,18 +93,25 @@ export class ByteWriter {
   }
 
   utf8 (text: string): void {
-    this.reserve(text.length * 3)
+    // Three bytes a UTF-16 unit at most; only when that may not fit is the exact length counted.
+    if (this.used + text.length * 3 > this.buffer.length) this.reserve(Buffer.byteLength(text))
     this.used += this.buffer.write(text, this.used, 'utf8')
   }
 
-  /** The bytes written so far (a view of the writer's buffer, not a copy). */
+  /**
+   * The bytes written (a view of the writer's buffer, not a copy); the writer's unused space goes
+   * back to the slab. Writing on afterwards starts a new buffer, so the result never changes.
+   */
   result (): Buffer {
-    return this.buffer.subarray(0, this.used)
+    const written = this.buffer.subarray(0, this.used)
+    giveBack(this.buffer, this.used)
+    this.buffer = written
+    return written
   }
 
   private reserve (extra: number): void {
     if (this.used + extra <= this.buffer.length) return
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + extra))
+    const grown = carve(Math.max(this.buffer.length * 2, this.used + extra))
     this.buffer.copy(grown, 0, 0, this.used)
     this.buffer = grown
   }

@@ -39,3 +39,21 @@ t.test('property: integers and hundredths are written as JSON writes the numbers
   t.equal(text(out => out.hundredths(5)), '0.05')
   t.equal(text(out => out.integer(1.5)), '1.5', 'not an integer: written as JSON writes it')
 })
+
+t.test('property: writers open at once, written in any interleaving and finished in any order, keep their own bytes', async (t) => {
+  const step = fc.record({ writer: fc.nat(5), text: fc.string({ unit: 'grapheme', maxLength: 400 }), finish: fc.boolean() })
+  fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 20_000 }), { minLength: 6, maxLength: 6 }), fc.array(step, { maxLength: 60 }), (capacities, steps) => {
+    const writers = capacities.map(c => new ByteWriter(c))
+    const expected = capacities.map(() => '')
+    const finished: Array<{ bytes: Buffer, text: string }> = []
+    for (const { writer, text, finish } of steps) {
+      writers[writer]!.utf8(text)
+      expected[writer] += text
+      // A result is a snapshot: what is written afterwards goes to a new buffer.
+      if (finish) finished.push({ bytes: writers[writer]!.result(), text: expected[writer]! })
+    }
+    writers.forEach((w, i) => finished.push({ bytes: w.result(), text: expected[i]! }))
+    return finished.every(({ bytes, text }) => bytes.toString('utf8') === text)
+  }))
+  t.pass('property held')
+})
