@@ -83,3 +83,40 @@ t.test('lists carry clocks only with expand=sla, for the whole page in a bounded
   const bad = await get(w.agentIT.token, '/v1/tickets?expand=clocks')
   t.match(bad.json(), { status: 400, code: 'VALIDATION_FAILED' })
 })
+
+t.test('a ticket read again and again writes its clocks as GET …/sla lists them: across a day\'s end, a breach, a pause and a calendar change', async (t) => {
+  const move = (ticketId: string, to: string) => h.request(w.agentIT.token, { method: 'POST', url: `/v1/tickets/${ticketId}/transitions`, payload: { to } })
+  const same = async (ticketId: string, what: string) => {
+    for (const who of [w.agentIT.token, w.requester.token]) {
+      const read = await get(who, `/v1/tickets/${ticketId}`)
+      const listed = (await get(who, `/v1/tickets/${ticketId}/sla`)).body
+      t.ok(read.body.endsWith(`,"sla":${listed.slice('{"data":'.length, -1)}}`), `${what}: the same bytes`)
+    }
+    return (await get(w.agentIT.token, `/v1/tickets/${ticketId}`)).json().sla as Array<{ kind: string, state: string, businessElapsedMs: number, paused: boolean }>
+  }
+  at('2026-06-02T07:00:00Z')
+  const ticket = await open('Read again and again')
+  // Tuesday 09:00–17:00 Berlin is 07:00–15:00 UTC: the working stretch, then the evening.
+  for (const iso of ['2026-06-02T07:00:00Z', '2026-06-02T10:00:00.123Z', '2026-06-02T14:59:59.999Z', '2026-06-02T15:00:00Z', '2026-06-02T20:00:00Z']) {
+    at(iso)
+    await same(ticket.id, iso)
+  }
+  // The SLA (p3: 8 h) was due at the day's end: breached since, its business time standing still.
+  t.match((await same(ticket.id, 'evening')).find(c => c.kind === 'sla'), { state: 'breached', businessElapsedMs: 8 * 3600_000 })
+  at('2026-06-03T07:00:00.001Z')
+  t.match(await same(ticket.id, 'both breached'), [{ kind: 'ola', state: 'breached' }, { kind: 'sla', state: 'breached' }])
+  // A pending ticket's SLA clock is paused: its ticket is written clock by clock.
+  at('2026-06-03T08:00:00Z')
+  t.equal((await move(ticket.id, 'in_progress')).statusCode, 200)
+  t.equal((await move(ticket.id, 'pending')).statusCode, 200)
+  at('2026-06-03T09:30:00Z')
+  t.match((await same(ticket.id, 'paused')).find(c => c.kind === 'sla'), { paused: true })
+  t.equal((await move(ticket.id, 'in_progress')).statusCode, 200)
+  at('2026-06-03T10:00:00Z')
+  const before = (await same(ticket.id, 'resumed')).find(c => c.kind === 'sla')!
+  // A calendar open around the clock from now on: the next read counts the evening too.
+  const changed = await h.request(w.admin.token, { method: 'PATCH', url: `/v1/calendars/${calendar.id}`, payload: { workingHours: [] } })
+  t.equal(changed.statusCode, 200)
+  const after = (await same(ticket.id, 'calendar changed')).find(c => c.kind === 'sla')!
+  t.ok(after.businessElapsedMs > before.businessElapsedMs, `the changed calendar counts more (${before.businessElapsedMs} -> ${after.businessElapsedMs})`)
+})

@@ -49,6 +49,19 @@ export class ByteWriter {
     this.used += bytes.length
   }
 
+  /** bytes[start, end) as they are. */
+  slice (bytes: Uint8Array, start: number, end: number): void {
+    this.reserve(end - start)
+    this.buffer.set(new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start), this.used)
+    this.used += end - start
+  }
+
+  /** One byte. */
+  byte (code: number): void {
+    this.reserve(1)
+    this.buffer[this.used++] = code
+  }
+
   /** Text known to be ASCII (digits, signs, a decimal point): one byte a character. */
   ascii (text: string): void {
     this.reserve(text.length)

@@ -29,10 +29,34 @@ export interface ClockViewer {
    * fields in the order of the SlaClock schema.
    */
   writeJson: (calendar: CompiledCalendar, nowMs: number, out: ByteWriter) => void
+  /**
+   * What the JSON is made of through the calendar stretch holding `nowMs` (or the clock's latest
+   * record, if later), for ./clock-set-json.ts; undefined for a clock with an open pause.
+   */
+  stretch: (calendar: CompiledCalendar, nowMs: number) => StretchJson | undefined
 }
 
 /** A running clock's JSON up to businessElapsedMs (as running and as breached) and after percentage. */
-interface JsonPieces { running: Buffer, breached: Buffer, rest: Buffer }
+export interface JsonPieces { running: Buffer, breached: Buffer, rest: Buffer }
+
+/**
+ * A clock's JSON at any instant of [from, to) under one calendar: fixed bytes for a stopped or
+ * cancelled clock, else pieces around the figures, which follow from these numbers as
+ * writeRunningJson computes them.
+ */
+export interface StretchJson {
+  from: number
+  to: number
+  json: JsonPieces | Buffer
+  /** Business time grows one for one with the instant. */
+  working: boolean
+  /** Business elapsed at `from`. */
+  elapsed: number
+  startedAt: number
+  goalMs: number
+  dueAt: number | null
+  breach: number | null
+}
 
 /** The figures of a running clock that change from read to read. */
 interface Moving { isBreached: boolean, elapsed: number, actual: number, percentage: number }
@@ -60,7 +84,7 @@ export function clockViewer (id: string, state: ClockState): ClockViewer {
   const isLinear = !open || state.pauses.every(p => p.to !== null && p.to <= basis.latest)
   if (!isLinear) {
     const view = (calendar: CompiledCalendar, nowMs: number): IdentifiedClockView => ({ id, ...viewClock(state, calendar, nowMs, basis) })
-    return { view, writeJson: (calendar, nowMs, out) => out.utf8(JSON.stringify(view(calendar, nowMs))) }
+    return { view, writeJson: (calendar, nowMs, out) => out.utf8(JSON.stringify(view(calendar, nowMs))), stretch: () => undefined }
   }
   let last: Measured | undefined
   // viewClock reads an instant before the clock's latest record as that record.
@@ -105,15 +129,13 @@ export function clockViewer (id: string, state: ClockState): ClockViewer {
       if (Buffer.isBuffer(json)) return out.bytes(json)
       const { isBreached, elapsed, actual, percentage } = moving(measured, now)
       out.bytes(isBreached ? json.breached : json.running)
-      out.integer(elapsed)
-      out.bytes(REMAINING)
-      out.integer(state.goalMs - elapsed)
-      out.bytes(ACTUAL)
-      out.integer(actual)
-      out.bytes(PERCENTAGE)
-      // percentageOf floors to hundredths: the product is their count, up to rounding.
-      out.hundredths(Math.round(percentage * 100))
+      writeFigures(out, elapsed, state.goalMs, actual, percentage)
       out.bytes(json.rest)
+    },
+    stretch (calendar, nowMs) {
+      assertInstant(nowMs, 'nowMs')
+      const { anchor, to, json, working, view, dueAt, breach } = measuredAt(calendar, Math.max(nowMs, basis.latest))
+      return { from: anchor, to, json, working, elapsed: view.businessElapsedMs, startedAt: state.startedAt, goalMs: state.goalMs, dueAt, breach }
     }
   }
 }
@@ -122,6 +144,18 @@ export function clockViewer (id: string, state: ClockState): ClockViewer {
 const REMAINING = Buffer.from(',"businessRemainingMs":')
 const ACTUAL = Buffer.from(',"actualElapsedMs":')
 const PERCENTAGE = Buffer.from(',"percentage":')
+
+/** A running clock's four moving figures with the keys between them, after its head piece and before its rest. */
+export function writeFigures (out: ByteWriter, elapsed: number, goalMs: number, actual: number, percentage: number): void {
+  out.integer(elapsed)
+  out.bytes(REMAINING)
+  out.integer(goalMs - elapsed)
+  out.bytes(ACTUAL)
+  out.integer(actual)
+  out.bytes(PERCENTAGE)
+  // percentageOf floors to hundredths: the product is their count, up to rounding.
+  out.hundredths(Math.round(percentage * 100))
+}
 
 /** Measures the clock at the start of the stretch holding `now`, or at its latest record if later. */
 function measure (id: string, state: ClockState, calendar: CompiledCalendar, now: number, basis: ViewBasis): Measured {

@@ -16,7 +16,8 @@ import { actionFor, triggersOf, type TicketEvent, type Triggers } from './trigge
 import { indexColumns as indexed } from './clock-index.js'
 import * as repo from './repository.js'
 import { createClockCache, parseClockRevision, type KeptClock, type TicketClocks } from './clock-reads.js'
-import type { ClockViewer, IdentifiedClockView } from './clock-view-memo.js'
+import type { ClockViewer, IdentifiedClockView, StretchJson } from './clock-view-memo.js'
+import { clockSetJson, type ClockSetJson } from './clock-set-json.js'
 import type { CompiledCalendar } from './compiled-calendar.js'
 import type { ByteWriter } from '../../shared/byte-writer.js'
 import { findShownTicket, findTicket } from '../tickets/repository.js'
@@ -46,8 +47,14 @@ type Render<T> = (viewer: ClockViewer, calendar: CompiledCalendar, now: number) 
 /** Calendars looked up during one call, by id, so each is read once. */
 type ColdCalendars = Map<string | null, Promise<ResolvedCalendar>>
 const asView: Render<TicketClockView> = (viewer, calendar, now) => viewer.view(calendar, now)
+/** Appends clocks' JSON to a writer, separated by commas. */
 export type ClockJsonWriter = (out: ByteWriter) => void
 const asJson: Render<ClockJsonWriter> = (viewer, calendar, now) => (out) => viewer.writeJson(calendar, now, out)
+const WRITE_NOTHING: ClockJsonWriter = () => {}
+const COMMA = 0x2c
+const NO_CLOCKS: readonly KeptClock[] = []
+/** A JSON set with the calendar each of its clocks' calendar ids resolved to. */
+interface KeptSet { set: ClockSetJson, calendars: ReadonlyArray<readonly [string | null, CompiledCalendar]> }
 
 /** A timeline event of the clock's own (paused, resumed, met, warning, breached): the actor is the system. */
 function eventRow (ticketId: string, type: string, state: ClockState, at: Date, extra: Record<string, unknown>) {
@@ -244,14 +251,59 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     })()
   }
 
+  /**
+   * A ticket the caller may see, with the kept clocks its row names (read when not kept), whether
+   * the caller sees its OLA and UC clocks, and the calendar revision of the read.
+   */
+  async function readKept (actor: Principal, idOrKey: string) {
+    const { row } = await tickets.loadWith(db, actor, idOrKey, findShownTicket)
+    if (row.clocks === null) return { ticket: row.ticket, clocks: NO_CLOCKS, internal: false, calendarRevision: 0 }
+    const { calendarRevision, ticketRevision } = parseClockRevision(row.clocks)
+    const clocks = kept.named(ticketRevision) ?? kept.keep(await repo.findStoredClocks(db, [row.id]))[0]?.clocks ?? NO_CLOCKS
+    return { ticket: row.ticket, clocks, internal: worksDesk(actor, row.deskId), calendarRevision }
+  }
+
   /** A ticket the caller may see, with its clocks as they stand now rendered by `render`. */
   async function readTicketWith<T> (actor: Principal, idOrKey: string, render: Render<T>): Promise<{ ticket: Ticket, sla: T[] }> {
-    const { row } = await tickets.loadWith(db, actor, idOrKey, findShownTicket)
-    if (row.clocks === null) return { ticket: row.ticket, sla: [] }
-    const { calendarRevision, ticketRevision } = parseClockRevision(row.clocks)
-    const clocks = kept.named(ticketRevision) ?? kept.keep(await repo.findStoredClocks(db, [row.id]))[0]?.clocks ?? []
-    const rendered = renderClocks(clocks, worksDesk(actor, row.deskId), calendarRevision, render, clock.now().getTime())
-    return { ticket: row.ticket, sla: Array.isArray(rendered) ? rendered : await rendered }
+    const { ticket, clocks, internal, calendarRevision } = await readKept(actor, idOrKey)
+    if (clocks.length === 0) return { ticket, sla: [] }
+    const rendered = renderClocks(clocks, internal, calendarRevision, render, clock.now().getTime())
+    return { ticket, sla: Array.isArray(rendered) ? rendered : await rendered }
+  }
+
+  /** Per kept clocks, their JSON sets (./clock-set-json.ts) for callers without [0] and with [1] OLA and UC clocks. */
+  const jsonSets = new WeakMap<readonly KeptClock[], Array<KeptSet | undefined>>()
+  /**
+   * The JSON set of the clocks the caller sees, valid at `now` under the calendars current at
+   * `calendarRevision`: the kept one when it still is, else one built from the clocks' stretches
+   * when every calendar is compiled and no clock has an open pause; else undefined.
+   */
+  function jsonSetFor (clocks: readonly KeptClock[], internal: boolean, calendarRevision: number, now: number): ClockSetJson | undefined {
+    let byVisibility = jsonSets.get(clocks)
+    const index = internal ? 1 : 0
+    const keptSet = byVisibility?.[index]
+    if (keptSet !== undefined && now >= keptSet.set.from && now < keptSet.set.to && calendarsStand(keptSet.calendars, calendarRevision)) return keptSet.set
+    const parts: StretchJson[] = []
+    const used: Array<readonly [string | null, CompiledCalendar]> = []
+    for (const { kind, state, viewer } of clocks) {
+      if (kind !== 'sla' && !internal) continue
+      const resolved = calendars.cachedAt(state.calendarId, calendarRevision)
+      const part = resolved === undefined ? undefined : viewer.stretch(resolved.calendar, now)
+      if (part === undefined) return undefined
+      parts.push(part)
+      if (!used.some(([id]) => id === state.calendarId)) used.push([state.calendarId, resolved!.calendar])
+    }
+    const set = clockSetJson(parts)
+    if (!(now >= set.from && now < set.to)) return undefined
+    if (byVisibility === undefined) jsonSets.set(clocks, byVisibility = [])
+    byVisibility[index] = { set, calendars: used }
+    return set
+  }
+
+  /** Whether each calendar a set was built under is still the one compiled for `calendarRevision`. */
+  function calendarsStand (used: KeptSet['calendars'], calendarRevision: number): boolean {
+    for (const [id, calendar] of used) if (calendars.cachedAt(id, calendarRevision)?.calendar !== calendar) return false
+    return true
   }
 
   return {
@@ -305,8 +357,16 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
      * readTicket for a response that is written as bytes: each clock as a function that appends
      * its view's JSON (JSON.stringify of the view, UTF-8 encoded) to a writer.
      */
-    async readTicketAsJson (actor: Principal, idOrKey: string): Promise<{ ticket: Ticket, sla: ClockJsonWriter[] }> {
-      return await readTicketWith(actor, idOrKey, asJson)
+    async readTicketAsJson (actor: Principal, idOrKey: string): Promise<{ ticket: Ticket, sla: ClockJsonWriter }> {
+      const { ticket, clocks, internal, calendarRevision } = await readKept(actor, idOrKey)
+      if (clocks.length === 0) return { ticket, sla: WRITE_NOTHING }
+      const now = clock.now().getTime()
+      const set = jsonSetFor(clocks, internal, calendarRevision, now)
+      if (set !== undefined) return { ticket, sla: (out) => set.write(out, now) }
+      // A clock with an open pause, or a calendar to read first: each clock writes its own.
+      const rendered = renderClocks(clocks, internal, calendarRevision, asJson, now)
+      const writers = Array.isArray(rendered) ? rendered : await rendered
+      return { ticket, sla: (out) => writers.forEach((write, i) => { if (i > 0) out.byte(COMMA); write(out) }) }
     },
 
     /**

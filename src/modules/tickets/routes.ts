@@ -19,15 +19,14 @@ const TicketParams = IdParams('ticketId')
 const tags = ['tickets']
 
 const SLA_OPEN = Buffer.from(',"sla":[')
-const COMMA = Buffer.from(',')
 const SLA_CLOSE = Buffer.from(']}')
 
-/** A ticket's JSON written without `sla`, then `sla` appended as its last field by the clocks' writers. */
-function ticketWithClocks (ticketJson: string, clocks: readonly ClockJsonWriter[]): Buffer {
-  const out = new ByteWriter(ticketJson.length + 768 * clocks.length + 16)
+/** A ticket's JSON written without `sla`, then `sla` appended as its last field by the clocks' writer. */
+function ticketWithClocks (ticketJson: string, writeClocks: ClockJsonWriter): Buffer {
+  const out = new ByteWriter(ticketJson.length + 2048)
   out.utf8(ticketJson.slice(0, -1))
   out.bytes(SLA_OPEN)
-  clocks.forEach((write, i) => { if (i > 0) out.bytes(COMMA); write(out) })
+  writeClocks(out)
   out.bytes(SLA_CLOSE)
   return out.result()
 }
