@@ -49,13 +49,6 @@ export class ByteWriter {
     this.used += bytes.length
   }
 
-  /** bytes[start, end) as they are. */
-  slice (bytes: Uint8Array, start: number, end: number): void {
-    this.reserve(end - start)
-    this.buffer.set(new Uint8Array(bytes.buffer, bytes.byteOffset + start, end - start), this.used)
-    this.used += end - start
-  }
-
   /** One byte. */
   byte (code: number): void {
     this.reserve(1)
