@@ -16,8 +16,8 @@ import { actionFor, triggersOf, type TicketEvent, type Triggers } from './trigge
 import { indexColumns as indexed } from './clock-index.js'
 import * as repo from './repository.js'
 import { createClockCache, parseClockRevision, type KeptClock, type TicketClocks } from './clock-reads.js'
-import type { ClockViewer, IdentifiedClockView, StretchJson } from './clock-view-memo.js'
-import { clockSetJson, type ClockSetJson } from './clock-set-json.js'
+import type { ClockViewer, IdentifiedClockView } from './clock-view-memo.js'
+import { createClockJsonSets } from './clock-json-sets.js'
 import type { CompiledCalendar } from './compiled-calendar.js'
 import type { ByteWriter } from '../../shared/byte-writer.js'
 import { findShownTicket, findTicket } from '../tickets/repository.js'
@@ -53,8 +53,6 @@ const asJson: Render<ClockJsonWriter> = (viewer, calendar, now) => (out) => view
 const WRITE_NOTHING: ClockJsonWriter = () => {}
 const COMMA = 0x2c
 const NO_CLOCKS: readonly KeptClock[] = []
-/** A JSON set with the calendar each of its clocks' calendar ids resolved to. */
-interface KeptSet { set: ClockSetJson, calendars: ReadonlyArray<readonly [string | null, CompiledCalendar]> }
 
 /** A timeline event of the clock's own (paused, resumed, met, warning, breached): the actor is the system. */
 function eventRow (ticketId: string, type: string, state: ClockState, at: Date, extra: Record<string, unknown>) {
@@ -76,6 +74,7 @@ function eventRow (ticketId: string, type: string, state: ClockState, at: Date, 
  */
 export function createClockService ({ db, clock, calendars, tickets }: { db: Db, clock: Clock, calendars: CalendarCache, tickets: TicketService }) {
   const kept = createClockCache()
+  const jsonSetFor = createClockJsonSets(calendars.cachedAt)
   /** Timeline events for the clock's own changes (paused, resumed, met); actor is the system. */
   async function record (tx: Db, ticketId: string, type: string, state: ClockState, at: Date, extra: Record<string, unknown> = {}) {
     await tx.insert(ticketEvents).values(eventRow(ticketId, type, state, at, extra))
@@ -269,41 +268,6 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     if (clocks.length === 0) return { ticket, sla: [] }
     const rendered = renderClocks(clocks, internal, calendarRevision, render, clock.now().getTime())
     return { ticket, sla: Array.isArray(rendered) ? rendered : await rendered }
-  }
-
-  /** Per kept clocks, their JSON sets (./clock-set-json.ts) for callers without [0] and with [1] OLA and UC clocks. */
-  const jsonSets = new WeakMap<readonly KeptClock[], Array<KeptSet | undefined>>()
-  /**
-   * The JSON set of the clocks the caller sees, valid at `now` under the calendars current at
-   * `calendarRevision`: the kept one when it still is, else one built from the clocks' stretches
-   * when every calendar is compiled and no clock has an open pause; else undefined.
-   */
-  function jsonSetFor (clocks: readonly KeptClock[], internal: boolean, calendarRevision: number, now: number): ClockSetJson | undefined {
-    let byVisibility = jsonSets.get(clocks)
-    const index = internal ? 1 : 0
-    const keptSet = byVisibility?.[index]
-    if (keptSet !== undefined && now >= keptSet.set.from && now < keptSet.set.to && calendarsStand(keptSet.calendars, calendarRevision)) return keptSet.set
-    const parts: StretchJson[] = []
-    const used: Array<readonly [string | null, CompiledCalendar]> = []
-    for (const { kind, state, viewer } of clocks) {
-      if (kind !== 'sla' && !internal) continue
-      const resolved = calendars.cachedAt(state.calendarId, calendarRevision)
-      const part = resolved === undefined ? undefined : viewer.stretch(resolved.calendar, now)
-      if (part === undefined) return undefined
-      parts.push(part)
-      if (!used.some(([id]) => id === state.calendarId)) used.push([state.calendarId, resolved!.calendar])
-    }
-    const set = clockSetJson(parts)
-    if (!(now >= set.from && now < set.to)) return undefined
-    if (byVisibility === undefined) jsonSets.set(clocks, byVisibility = [])
-    byVisibility[index] = { set, calendars: used }
-    return set
-  }
-
-  /** Whether each calendar a set was built under is still the one compiled for `calendarRevision`. */
-  function calendarsStand (used: KeptSet['calendars'], calendarRevision: number): boolean {
-    for (const [id, calendar] of used) if (calendars.cachedAt(id, calendarRevision)?.calendar !== calendar) return false
-    return true
   }
 
   return {
