@@ -3,10 +3,10 @@
  * and one array of numbers holding what their figures follow from (./clock-view-memo.ts,
  * StretchJson), valid for reads from the latest start of the clocks' stretches to the earliest
  * end. A read copies the buffer's pieces (through views made with the set) and writes the
- * figures between them, touching a few neighbouring blocks of memory per ticket instead of some
- * eight objects per clock: on a server that reads hundreds of tickets in turn, each clock's
- * objects were cold on every read, and those misses were most of what the clocks cost, and it
- * allocates nothing per clock. Pure: the instant is passed in.
+ * figures between them. It touches a few neighbouring blocks of memory per ticket, where a
+ * viewer touches some eight objects per clock, and allocates nothing per clock: on a server that
+ * reads hundreds of tickets in turn, those objects were cold on every read, and the misses were
+ * most of what the clocks cost. Pure: the instant is passed in.
  */
 import type { ByteWriter } from '../../shared/byte-writer.js'
 import { percentageOf } from './clock-math.js'

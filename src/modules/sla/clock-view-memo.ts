@@ -42,7 +42,7 @@ export interface JsonPieces { running: Buffer, breached: Buffer, rest: Buffer }
 /**
  * A clock's JSON at any instant of [from, to) under one calendar: fixed bytes for a stopped or
  * cancelled clock, else pieces around the figures, which follow from these numbers as
- * writeRunningJson computes them.
+ * `moving` computes them for a viewer (./clock-set-json.ts computes them the same way).
  */
 export interface StretchJson {
   from: number
