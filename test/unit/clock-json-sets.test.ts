@@ -42,6 +42,16 @@ t.test('a set is kept while its span and its calendars stand, per visibility', a
   const recompiled = setFor(clocks, true, 2, night)!
   t.not(recompiled, evening, 'rebuilt under the recompiled calendar')
   t.match(JSON.parse(`[${text(out => recompiled.write(out, night))}]`), [{ businessElapsedMs: 13 * HOUR }, { businessElapsedMs: 13 * HOUR }])
+  // Another calendar's change raises the revision; this one stands as compiled.
+  compiled = { ...compiled, revision: 3 }
+  t.equal(setFor(clocks, true, 3, night + 1000), recompiled, 'kept at a later revision under the same calendar')
+  // The calendar changes at revision 4. A read at revision 3 (a snapshot before the change) is
+  // answered as the set found current at 3; one at 4 gets a set under the new calendar.
+  compiled = { revision: 4, calendar: resolved(office) }
+  t.equal(setFor(clocks, true, 3, night + 2000), recompiled, 'a revision it stood at is not looked at again')
+  const changed = setFor(clocks, true, 4, night + 2000)!
+  t.not(changed, recompiled, 'rebuilt at the revision of the change')
+  t.match(JSON.parse(`[${text(out => changed.write(out, night + 2000))}]`), [{ businessElapsedMs: 8 * HOUR }, { businessElapsedMs: 8 * HOUR }])
   // A paused clock's due instant moves with every instant: no set.
   const paused = [keptClock('c', 'sla', pauseClock(stateOf('sla', compiled.calendar), start + HOUR, 'status:pending'))]
   t.equal(setFor(paused, false, 2, start + 2 * HOUR), undefined, 'an open pause is written clock by clock')

@@ -6,22 +6,27 @@
  */
 import type { ResolvedCalendar } from './calendar-cache.js'
 import type { KeptClock } from './clock-reads.js'
-import { clockSetJson, type ClockSetJson } from './clock-set-json.js'
-import type { StretchJson } from './clock-view-memo.js'
+import { clockSetJson, type ClockSetJson, type StretchJson } from './clock-set-json.js'
 import type { CompiledCalendar } from './compiled-calendar.js'
 
 /** The compiled calendar current for reads at a calendar revision, when it is compiled. */
 export type CompiledAt = (calendarId: string | null, calendarRevision: number) => ResolvedCalendar | undefined
 
-/** A set with the calendar each of its clocks' calendar ids resolved to. */
-interface KeptSet { set: ClockSetJson, calendars: ReadonlyArray<readonly [string | null, CompiledCalendar]> }
+/**
+ * A set with the calendar each of its clocks' calendar ids resolved to, and the latest calendar
+ * revision at which those were found current: reads at that revision need not look again.
+ */
+interface KeptSet { set: ClockSetJson, calendars: ReadonlyArray<readonly [string | null, CompiledCalendar]>, standsAt: number }
 
 export function createClockJsonSets (compiledAt: CompiledAt) {
   // Per kept clocks, the set for callers without [0] and with [1] OLA and UC clocks.
   const sets = new WeakMap<readonly KeptClock[], Array<KeptSet | undefined>>()
 
-  const calendarsStand = (used: KeptSet['calendars'], calendarRevision: number): boolean => {
-    for (const [id, calendar] of used) if (compiledAt(id, calendarRevision)?.calendar !== calendar) return false
+  const calendarsStand = (kept: KeptSet, calendarRevision: number): boolean => {
+    // A calendar's content at one revision never changes: what stood at it still does.
+    if (kept.standsAt === calendarRevision) return true
+    for (const [id, calendar] of kept.calendars) if (compiledAt(id, calendarRevision)?.calendar !== calendar) return false
+    kept.standsAt = calendarRevision
     return true
   }
 
@@ -35,7 +40,7 @@ export function createClockJsonSets (compiledAt: CompiledAt) {
     let byVisibility = sets.get(clocks)
     const index = internal ? 1 : 0
     const kept = byVisibility?.[index]
-    if (kept !== undefined && now >= kept.set.from && now < kept.set.to && calendarsStand(kept.calendars, calendarRevision)) return kept.set
+    if (kept !== undefined && now >= kept.set.from && now < kept.set.to && calendarsStand(kept, calendarRevision)) return kept.set
     const parts: StretchJson[] = []
     const used: Array<readonly [string | null, CompiledCalendar]> = []
     for (const { kind, state, viewer } of clocks) {
@@ -50,7 +55,7 @@ export function createClockJsonSets (compiledAt: CompiledAt) {
     // A clock whose latest record is later than `now` reads `now` as that record: no set.
     if (!(now >= set.from && now < set.to)) return undefined
     if (byVisibility === undefined) sets.set(clocks, byVisibility = [])
-    byVisibility[index] = { set, calendars: used }
+    byVisibility[index] = { set, calendars: used, standsAt: calendarRevision }
     return set
   }
 }

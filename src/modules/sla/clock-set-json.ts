@@ -1,16 +1,39 @@
 /**
- * The JSON of a ticket's clocks kept together: one buffer holding every clock's encoded pieces
- * and one array of numbers holding what their figures follow from (./clock-view-memo.ts,
- * StretchJson), valid for reads from the latest start of the clocks' stretches to the earliest
- * end. A read copies the buffer's pieces (through views made with the set) and writes the
- * figures between them. It touches a few neighbouring blocks of memory per ticket, where a
- * viewer touches some eight objects per clock, and allocates nothing per clock: on a server that
- * reads hundreds of tickets in turn, those objects were cold on every read, and the misses were
- * most of what the clocks cost. Pure: the instant is passed in.
+ * The JSON of clocks kept together: one buffer holding every clock's encoded pieces and one
+ * array of numbers holding what their figures follow from (StretchJson, as a viewer in
+ * ./clock-view-memo.ts measures it), valid for reads from the latest start of the clocks'
+ * stretches to the earliest end. A read copies the buffer's pieces (through views made with the
+ * set) and writes the figures between them. A ticket's clocks as one set touch a few
+ * neighbouring blocks of memory per read, where viewers touch some eight objects per clock, and
+ * allocate nothing per clock: on a server that reads hundreds of tickets in turn, those objects
+ * were cold on every read, and the misses were most of what the clocks cost. A viewer writes
+ * its own clock's JSON as a set of one, so the figures are written here alone.
+ * Pure: the instant is passed in.
  */
 import type { ByteWriter } from '../../shared/byte-writer.js'
 import { percentageOf } from './clock-math.js'
-import { writeFigures, type StretchJson } from './clock-view-memo.js'
+
+/** A running clock's JSON up to businessElapsedMs (as running and as breached) and after percentage. */
+export interface JsonPieces { running: Buffer, breached: Buffer, rest: Buffer }
+
+/**
+ * A clock's JSON at any instant of [from, to) under one calendar: fixed bytes for a stopped or
+ * cancelled clock, else pieces around the figures, which follow from these numbers.
+ */
+export interface StretchJson {
+  from: number
+  to: number
+  json: JsonPieces | Buffer
+  /** Business time grows one for one with the instant. */
+  working: boolean
+  /** Business elapsed at `from`. */
+  elapsed: number
+  startedAt: number
+  goalMs: number
+  dueAt: number | null
+  /** The instant after which the cycle is breached. */
+  breach: number | null
+}
 
 const COMMA = 0x2c
 // Per clock, in `figures`: [stopped (1/0), stretch from, working (1/0), elapsed at from,
@@ -22,7 +45,7 @@ export interface ClockSetJson {
   /** Reads at instants in [from, to) are written from this set. */
   readonly from: number
   readonly to: number
-  /** Appends the clocks' JSON at `nowMs` (in [from, to)), separated by commas, as each clock's writeJson would. */
+  /** Appends the clocks' JSON at `nowMs` (in [from, to)), separated by commas: JSON.stringify of each clock's view at that instant. */
   write: (out: ByteWriter, nowMs: number) => void
 }
 
@@ -55,7 +78,7 @@ export function clockSetJson (clocks: readonly StretchJson[]): ClockSetJson {
         }
         const elapsed = figures[at + 3]! + (figures[at + 2] === 1 ? now - figures[at + 1]! : 0)
         const goalMs = figures[at + 5]!
-        // NaN (no due or breach instant) compares false, as null does in the viewer.
+        // NaN (no due or breach instant) compares false: not breached, not yet due.
         out.bytes(views[3 * i + (figures[at + 7]! < now ? 1 : 0)]!)
         writeFigures(out, elapsed, goalMs, now - figures[at + 4]!, percentageOf(elapsed, goalMs, figures[at + 6]! <= now))
         out.bytes(views[3 * i + 2]!)
@@ -65,3 +88,19 @@ export function clockSetJson (clocks: readonly StretchJson[]): ClockSetJson {
 }
 
 const EMPTY = Buffer.alloc(0)
+// The keys between the moving figures, encoded.
+const REMAINING = Buffer.from(',"businessRemainingMs":')
+const ACTUAL = Buffer.from(',"actualElapsedMs":')
+const PERCENTAGE = Buffer.from(',"percentage":')
+
+/** A running clock's four moving figures with the keys between them, after its head piece and before its rest. */
+function writeFigures (out: ByteWriter, elapsed: number, goalMs: number, actual: number, percentage: number): void {
+  out.integer(elapsed)
+  out.bytes(REMAINING)
+  out.integer(goalMs - elapsed)
+  out.bytes(ACTUAL)
+  out.integer(actual)
+  out.bytes(PERCENTAGE)
+  // percentageOf floors to hundredths: the product is their count, up to rounding.
+  out.hundredths(Math.round(percentage * 100))
+}

@@ -7,7 +7,8 @@
  * one is arithmetic on what that one measured, and equals viewClock at the same instant. A clock
  * with an open pause, whose dueAt moves with every instant, is measured afresh on each read.
  * The same holds for the view's JSON: the parts around the moving figures are encoded once per
- * stretch, so a ticket read copies them into its response and writes four numbers between them.
+ * stretch, so a ticket read copies them into its response and writes four numbers between them
+ * (as a set of one clock, ./clock-set-json.ts).
  * Pure: the instant and the compiled calendar are passed in.
  */
 import { stretchAt } from './business-time.js'
@@ -17,6 +18,7 @@ import { assertInstant, breachInstant, measureCycle, percentageOf } from './cloc
 import { viewBasis, viewClock, type ClockView, type ViewBasis } from './clock-view.js'
 import { isoString } from '../../shared/iso-time.js'
 import type { ByteWriter } from '../../shared/byte-writer.js'
+import { clockSetJson, type ClockSetJson, type JsonPieces, type StretchJson } from './clock-set-json.js'
 
 export type IdentifiedClockView = ClockView & { id: string }
 
@@ -36,28 +38,6 @@ export interface ClockViewer {
   stretch: (calendar: CompiledCalendar, nowMs: number) => StretchJson | undefined
 }
 
-/** A running clock's JSON up to businessElapsedMs (as running and as breached) and after percentage. */
-export interface JsonPieces { running: Buffer, breached: Buffer, rest: Buffer }
-
-/**
- * A clock's JSON at any instant of [from, to) under one calendar: fixed bytes for a stopped or
- * cancelled clock, else pieces around the figures, which follow from these numbers as
- * `moving` computes them for a viewer (./clock-set-json.ts computes them the same way).
- */
-export interface StretchJson {
-  from: number
-  to: number
-  json: JsonPieces | Buffer
-  /** Business time grows one for one with the instant. */
-  working: boolean
-  /** Business elapsed at `from`. */
-  elapsed: number
-  startedAt: number
-  goalMs: number
-  dueAt: number | null
-  breach: number | null
-}
-
 /** The figures of a running clock that change from read to read. */
 interface Moving { isBreached: boolean, elapsed: number, actual: number, percentage: number }
 
@@ -75,6 +55,8 @@ interface Measured {
   breachedAt: string | null
   /** The view's JSON, encoded: around the moving figures of a running clock, or whole for a stopped one. */
   json: JsonPieces | Buffer
+  /** What the JSON of reads in [anchor, to) is written from, made at the first such read. */
+  set?: ClockSetJson
 }
 
 export function clockViewer (id: string, state: ClockState): ClockViewer {
@@ -94,6 +76,8 @@ export function clockViewer (id: string, state: ClockState): ClockViewer {
     }
     return last
   }
+  const stretchOf = ({ anchor, to, json, working, view, dueAt, breach }: Measured): StretchJson =>
+    ({ from: anchor, to, json, working, elapsed: view.businessElapsedMs, startedAt: state.startedAt, goalMs: state.goalMs, dueAt, breach })
   const moving = ({ anchor, working, view, dueAt, breach }: Measured, now: number): Moving => {
     const elapsed = view.businessElapsedMs + (working ? now - anchor : 0)
     return {
@@ -125,36 +109,13 @@ export function clockViewer (id: string, state: ClockState): ClockViewer {
       assertInstant(nowMs, 'nowMs')
       const now = Math.max(nowMs, basis.latest)
       const measured = measuredAt(calendar, now)
-      const { json } = measured
-      if (Buffer.isBuffer(json)) return out.bytes(json)
-      const { isBreached, elapsed, actual, percentage } = moving(measured, now)
-      out.bytes(isBreached ? json.breached : json.running)
-      writeFigures(out, elapsed, state.goalMs, actual, percentage)
-      out.bytes(json.rest)
+      ;(measured.set ??= clockSetJson([stretchOf(measured)])).write(out, now)
     },
     stretch (calendar, nowMs) {
       assertInstant(nowMs, 'nowMs')
-      const { anchor, to, json, working, view, dueAt, breach } = measuredAt(calendar, Math.max(nowMs, basis.latest))
-      return { from: anchor, to, json, working, elapsed: view.businessElapsedMs, startedAt: state.startedAt, goalMs: state.goalMs, dueAt, breach }
+      return stretchOf(measuredAt(calendar, Math.max(nowMs, basis.latest)))
     }
   }
-}
-
-// The keys between the moving figures, encoded.
-const REMAINING = Buffer.from(',"businessRemainingMs":')
-const ACTUAL = Buffer.from(',"actualElapsedMs":')
-const PERCENTAGE = Buffer.from(',"percentage":')
-
-/** A running clock's four moving figures with the keys between them, after its head piece and before its rest. */
-export function writeFigures (out: ByteWriter, elapsed: number, goalMs: number, actual: number, percentage: number): void {
-  out.integer(elapsed)
-  out.bytes(REMAINING)
-  out.integer(goalMs - elapsed)
-  out.bytes(ACTUAL)
-  out.integer(actual)
-  out.bytes(PERCENTAGE)
-  // percentageOf floors to hundredths: the product is their count, up to rounding.
-  out.hundredths(Math.round(percentage * 100))
 }
 
 /** Measures the clock at the start of the stretch holding `now`, or at its latest record if later. */
