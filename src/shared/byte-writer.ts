@@ -4,7 +4,8 @@
  *
  * Writers take their space from a shared slab, as Buffer.allocUnsafe does from its pool, but a
  * larger one, and give back what they did not use when they finish: a response of a few KB costs
- * no allocation of its own (Node's pool holds two of them), only a view of the slab. A slab lives
+ * no allocation of its own, only a view of the slab (Node's 8 KB pool serves only sizes under
+ * 4 KB, so a response above that would allocate). A slab lives
  * as long as a response written in it is still referenced.
  */
 const ZERO = 0x30
@@ -32,6 +33,21 @@ function giveBack (piece: Buffer, used: number): void {
   if (piece.buffer !== slab.buffer || piece.byteOffset + piece.length !== slabUsed) return
   // Keep the next writer's start aligned to 8 bytes, as Node's pool does.
   slabUsed = Math.min(slabUsed, (piece.byteOffset + used + 7) & ~7)
+}
+
+/**
+ * The pieces copied into one buffer of their own, a view of it each: bytes kept for long, apart
+ * from the shared pools, where a small piece would keep a whole pool's memory alive with it.
+ */
+export function keptApart (pieces: readonly Uint8Array[]): Buffer[] {
+  const bytes = Buffer.allocUnsafeSlow(pieces.reduce((sum, piece) => sum + piece.length, 0))
+  let length = 0
+  return pieces.map(piece => {
+    const view = bytes.subarray(length, length + piece.length)
+    bytes.set(piece, length)
+    length += piece.length
+    return view
+  })
 }
 
 export class ByteWriter {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import fc from 'fast-check'
-import { ByteWriter } from '../../src/shared/byte-writer.js'
+import { ByteWriter, keptApart } from '../../src/shared/byte-writer.js'
 
 t.test('bytes, ASCII and UTF-8 pieces come out in order, growing the buffer as needed', async (t) => {
   const out = new ByteWriter(4)
@@ -56,4 +56,17 @@ t.test('property: writers open at once, written in any interleaving and finished
     return finished.every(({ bytes, text }) => bytes.toString('utf8') === text)
   }))
   t.pass('property held')
+})
+
+t.test('pieces kept apart: equal to the originals, in one buffer of their own', async (t) => {
+  const originals = ['{"id":"a",', '', 'Störung 🖨', ',"rest":true}'].map(text => Buffer.from(text))
+  const kept = keptApart(originals)
+  t.same(kept.map(piece => piece.toString('utf8')), originals.map(piece => piece.toString('utf8')))
+  const total = originals.reduce((sum, piece) => sum + piece.length, 0)
+  t.ok(kept.every(piece => piece.buffer === kept[0]!.buffer), 'one buffer')
+  t.equal(kept[0]!.buffer.byteLength, total, 'holding only the pieces, not a pool')
+  // The originals share Node's pool; writing over them leaves the kept pieces as they were.
+  for (const piece of originals) piece.fill(0x21)
+  t.equal(kept.map(piece => piece.toString('utf8')).join(''), '{"id":"a",Störung 🖨,"rest":true}')
+  t.same(keptApart([]), [])
 })

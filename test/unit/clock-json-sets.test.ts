@@ -33,8 +33,9 @@ t.test('a set is kept while its span and its calendars stand, per visibility', a
   const evening = setFor(clocks, true, 1, Date.parse('2026-06-01T15:00:00Z'))
   t.not(evening, internal, 'rebuilt past its span')
   t.ok(evening !== undefined && evening.from === Date.parse('2026-06-01T15:00:00Z'))
-  // A read at a later calendar revision than the one compiled: no set (the caller reads the calendar).
-  t.equal(setFor(clocks, true, 2, at), undefined, 'a calendar not compiled at the read\'s revision')
+  // A read at a later calendar revision than the one compiled, inside the kept set's span: no set
+  // (the caller reads the calendar).
+  t.equal(setFor(clocks, true, 2, Date.parse('2026-06-01T16:00:00Z')), undefined, 'a calendar not compiled at the read\'s revision')
   compiled = { revision: 2, calendar: resolved({ ...office, workingHours: [] }) }
   // Open around the clock now: at 22:00 Berlin the clock has counted 13 hours, not the office's 8.
   const night = Date.parse('2026-06-01T20:00:00Z')

@@ -2,7 +2,8 @@ import t from 'tap'
 import fc from 'fast-check'
 import { compileCalendar, type CompiledCalendar } from '../../src/modules/sla/business-time.js'
 import { pauseClock, resumeClock, retargetClock, startClock, stopClock, type ClockState } from '../../src/modules/sla/clock.js'
-import { clockViewer, type ClockViewer } from '../../src/modules/sla/clock-view-memo.js'
+import { clockViewer } from '../../src/modules/sla/clock-view-memo.js'
+import { viewClock } from '../../src/modules/sla/clock-view.js'
 import { clockSetJson } from '../../src/modules/sla/clock-set-json.js'
 import { ByteWriter } from '../../src/shared/byte-writer.js'
 
@@ -21,9 +22,9 @@ const written = (write: (out: ByteWriter) => void): string => {
   write(out)
   return out.result().toString('utf8')
 }
-/** Each clock's view (property-tested against viewClock) as JSON.stringify writes it, comma separated. */
-const oneByOne = (clocks: ReadonlyArray<{ viewer: ClockViewer, calendar: CompiledCalendar }>, now: number) =>
-  clocks.map(({ viewer, calendar }) => JSON.stringify(viewer.view(calendar, now))).join(',')
+/** Each clock's view as viewClock computes it afresh, as JSON.stringify writes it, comma separated. */
+const oneByOne = (clocks: ReadonlyArray<{ id: string, state: ClockState, calendar: CompiledCalendar }>, now: number) =>
+  clocks.map(({ id, state, calendar }) => JSON.stringify({ id, ...viewClock(state, calendar, now) })).join(',')
 
 type Step = 'pause' | 'resume' | 'stop' | 'retarget'
 const clockArb = fc.record({
@@ -45,7 +46,7 @@ function clockOf (spec: { calendar: number, startOffset: number, goalMs: number,
     if (step === 'stop') state = stopClock(state, at)
     if (step === 'retarget') state = retargetClock(state, spec.goalMs * 2)
   }
-  return { viewer: clockViewer(`clock-${id}`, state), calendar }
+  return { id: `clock-${id}`, state, viewer: clockViewer(`clock-${id}`, state), calendar }
 }
 
 t.test('property: a set writes at every instant of its span what the clocks write one by one', async (t) => {
@@ -77,12 +78,12 @@ t.test('a set across a breach and the end of a working span', async (t) => {
   const berlin = calendars[0]!
   const start = Date.parse('2025-06-02T10:30+02:00')
   // One business hour: due 11:30, breached from 11:30:00.001; the working span ends at 12:00.
-  const running = clockViewer('a', startClock({ policyId: 'p', policyVersion: 1, kind: 'sla', metric: 'resolution', goalMs: HOUR, calendarId: 'c' }, berlin, start))
-  const stopped = clockViewer('b', stopClock(startClock({ policyId: 'p', policyVersion: 1, kind: 'sla', metric: 'first_response', goalMs: HOUR, calendarId: 'c' }, berlin, start), start + 5 * MINUTE))
+  const running = { id: 'a', state: startClock({ policyId: 'p', policyVersion: 1, kind: 'sla', metric: 'resolution', goalMs: HOUR, calendarId: 'c' }, berlin, start), calendar: berlin }
+  const stopped = { id: 'b', state: stopClock(startClock({ policyId: 'p', policyVersion: 1, kind: 'sla', metric: 'first_response', goalMs: HOUR, calendarId: 'c' }, berlin, start), start + 5 * MINUTE), calendar: berlin }
+  const clocks = [running, stopped]
   const now = Date.parse('2025-06-02T11:00+02:00')
-  const set = clockSetJson([running.stretch(berlin, now)!, stopped.stretch(berlin, now)!])
+  const set = clockSetJson(clocks.map(({ id, state }) => clockViewer(id, state).stretch(berlin, now)!))
   t.equal(set.to, Date.parse('2025-06-02T12:00+02:00'), 'valid to the end of the working span')
-  const clocks = [{ viewer: running, calendar: berlin }, { viewer: stopped, calendar: berlin }]
   for (const iso of ['2025-06-02T11:00+02:00', '2025-06-02T11:30+02:00', '2025-06-02T11:30:00.001+02:00', '2025-06-02T11:59:59.999+02:00']) {
     t.equal(written(out => set.write(out, Date.parse(iso))), oneByOne(clocks, Date.parse(iso)), iso)
   }

@@ -5,7 +5,7 @@
  * not compiled at that revision means no set, and the caller writes the clocks one by one.
  */
 import type { ResolvedCalendar } from './calendar-cache.js'
-import type { KeptClock } from './clock-reads.js'
+import { isSeenBy, type KeptClock } from './clock-reads.js'
 import { clockSetJson, type ClockSetJson, type StretchJson } from './clock-set-json.js'
 import type { CompiledCalendar } from './compiled-calendar.js'
 
@@ -13,20 +13,21 @@ import type { CompiledCalendar } from './compiled-calendar.js'
 export type CompiledAt = (calendarId: string | null, calendarRevision: number) => ResolvedCalendar | undefined
 
 /**
- * A set with the calendar each of its clocks' calendar ids resolved to, and the latest calendar
- * revision at which those were found current: reads at that revision need not look again.
+ * A set with the calendar each of its clocks' calendar ids resolved to, and the calendar revision
+ * at which those were last found current. A calendar found current for reads at a revision is a
+ * right answer for every read at that revision (one compiled later may be newer, which is right
+ * too), so reads at `checkedAt` need not look again.
  */
-interface KeptSet { set: ClockSetJson, calendars: ReadonlyArray<readonly [string | null, CompiledCalendar]>, standsAt: number }
+interface KeptSet { set: ClockSetJson, calendars: ReadonlyArray<readonly [string | null, CompiledCalendar]>, checkedAt: number }
 
 export function createClockJsonSets (compiledAt: CompiledAt) {
   // Per kept clocks, the set for callers without [0] and with [1] OLA and UC clocks.
   const sets = new WeakMap<readonly KeptClock[], Array<KeptSet | undefined>>()
 
   const calendarsStand = (kept: KeptSet, calendarRevision: number): boolean => {
-    // A calendar's content at one revision never changes: what stood at it still does.
-    if (kept.standsAt === calendarRevision) return true
+    if (kept.checkedAt === calendarRevision) return true
     for (const [id, calendar] of kept.calendars) if (compiledAt(id, calendarRevision)?.calendar !== calendar) return false
-    kept.standsAt = calendarRevision
+    kept.checkedAt = calendarRevision
     return true
   }
 
@@ -43,8 +44,9 @@ export function createClockJsonSets (compiledAt: CompiledAt) {
     if (kept !== undefined && now >= kept.set.from && now < kept.set.to && calendarsStand(kept, calendarRevision)) return kept.set
     const parts: StretchJson[] = []
     const used: Array<readonly [string | null, CompiledCalendar]> = []
-    for (const { kind, state, viewer } of clocks) {
-      if (kind !== 'sla' && !internal) continue
+    for (const clock of clocks) {
+      if (!isSeenBy(clock, internal)) continue
+      const { state, viewer } = clock
       const resolved = compiledAt(state.calendarId, calendarRevision)
       const part = resolved === undefined ? undefined : viewer.stretch(resolved.calendar, now)
       if (part === undefined) return undefined
@@ -55,7 +57,7 @@ export function createClockJsonSets (compiledAt: CompiledAt) {
     // A clock whose latest record is later than `now` reads `now` as that record: no set.
     if (!(now >= set.from && now < set.to)) return undefined
     if (byVisibility === undefined) sets.set(clocks, byVisibility = [])
-    byVisibility[index] = { set, calendars: used, standsAt: calendarRevision }
+    byVisibility[index] = { set, calendars: used, checkedAt: calendarRevision }
     return set
   }
 }

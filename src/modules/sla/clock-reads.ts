@@ -13,6 +13,9 @@ import type { StoredClock } from './repository.js'
 /** A kept clock: its state, and its viewer, which remembers what it measured between reads. */
 export interface KeptClock { id: string, kind: string, state: ClockState, viewer: ClockViewer }
 
+/** Whether a caller sees the clock: SLA clocks everyone who sees the ticket; OLA and UC clocks only `internal` callers (the desk's agents). */
+export const isSeenBy = (clock: Pick<KeptClock, 'kind'>, internal: boolean): boolean => internal || clock.kind === 'sla'
+
 /** A ticket's clocks as a read named them: the calendar revision of its snapshot and the revision of the ticket's clocks. */
 export interface NamedClocks { calendarRevision: number, ticketRevision: number }
 

@@ -10,7 +10,7 @@
  * its own clock's JSON as a set of one, so the figures are written here alone.
  * Pure: the instant is passed in.
  */
-import type { ByteWriter } from '../../shared/byte-writer.js'
+import { keptApart, type ByteWriter } from '../../shared/byte-writer.js'
 import { percentageOf } from './clock-math.js'
 
 /** A running clock's JSON up to businessElapsedMs (as running and as breached) and after percentage. */
@@ -36,10 +36,35 @@ export interface StretchJson {
 }
 
 const COMMA = 0x2c
-// Per clock, in `figures`: [stopped (1/0), stretch from, working (1/0), elapsed at from,
-// startedAt, goalMs, dueAt, breach (NaN for null)]; in `views`: [running head (a stopped
-// clock: its whole JSON), breached head, rest].
+// A clock's row of figures: [stopped (1/0), stretch from, working (1/0), elapsed at from,
+// startedAt, goalMs, dueAt, breach (NaN for null)]. A set's views, three per clock: [running
+// head (a stopped clock: its whole JSON), breached head, rest].
 const STRIDE = 8
+
+/** The numbers a clock's figures follow from through its stretch, as a row (see figuresAt). */
+export function figureRow (clock: StretchJson): Float64Array {
+  return Float64Array.of(Buffer.isBuffer(clock.json) ? 1 : 0, clock.from, clock.working ? 1 : 0, clock.elapsed, clock.startedAt, clock.goalMs, clock.dueAt ?? NaN, clock.breach ?? NaN)
+}
+
+/** The figures of a running clock that change from read to read. */
+export interface Moving { isBreached: boolean, elapsed: number, actual: number, percentage: number }
+
+const noFigures = (): Moving => ({ isBreached: false, elapsed: 0, actual: 0, percentage: 0 })
+
+/**
+ * A running clock's moving figures at `now` (in its stretch), from its row at `at` of `rows`,
+ * into `into`: business time grows one for one in a working stretch and stands still outside
+ * one; breached after the breach instant; the whole goal used up from the due instant.
+ */
+export function figuresAt (rows: Float64Array, at: number, now: number, into: Moving = noFigures()): Moving {
+  const elapsed = rows[at + 3]! + (rows[at + 2] === 1 ? now - rows[at + 1]! : 0)
+  // NaN (no due or breach instant) compares false: never breached, never due.
+  into.isBreached = rows[at + 7]! < now
+  into.elapsed = elapsed
+  into.actual = now - rows[at + 4]!
+  into.percentage = percentageOf(elapsed, rows[at + 5]!, rows[at + 6]! <= now)
+  return into
+}
 
 export interface ClockSetJson {
   /** Reads at instants in [from, to) are written from this set. */
@@ -50,21 +75,13 @@ export interface ClockSetJson {
 }
 
 export function clockSetJson (clocks: readonly StretchJson[]): ClockSetJson {
-  const pieces = clocks.flatMap(({ json }) => Buffer.isBuffer(json) ? [json, EMPTY, EMPTY] : [json.running, json.breached, json.rest])
-  // A buffer of its own: one from Node's shared pool would keep the pool's 8 KB alive with it.
-  const bytes = Buffer.allocUnsafeSlow(pieces.reduce((sum, piece) => sum + piece.length, 0))
-  let length = 0
-  // Views made once: a read copies from them and allocates nothing for the pieces.
-  const views = pieces.map(piece => {
-    const view = bytes.subarray(length, length + piece.length)
-    length += piece.copy(bytes, length)
-    return view
-  })
+  // Views made once, of one buffer: a read copies from them and allocates nothing for the pieces.
+  const views = keptApart(clocks.flatMap(({ json }) => Buffer.isBuffer(json) ? [json, EMPTY, EMPTY] : [json.running, json.breached, json.rest]))
   const figures = new Float64Array(clocks.length * STRIDE)
-  clocks.forEach((clock, i) => {
-    figures.set([Buffer.isBuffer(clock.json) ? 1 : 0, clock.from, clock.working ? 1 : 0, clock.elapsed, clock.startedAt, clock.goalMs, clock.dueAt ?? NaN, clock.breach ?? NaN], i * STRIDE)
-  })
+  clocks.forEach((clock, i) => figures.set(figureRow(clock), i * STRIDE))
   const count = clocks.length
+  // Written and read within each clock's turn of a write: one for the set, not one per read.
+  const moving = noFigures()
   return {
     from: Math.max(-Infinity, ...clocks.map(c => c.from)),
     to: Math.min(Infinity, ...clocks.map(c => c.to)),
@@ -76,11 +93,9 @@ export function clockSetJson (clocks: readonly StretchJson[]): ClockSetJson {
           out.bytes(views[3 * i]!)
           continue
         }
-        const elapsed = figures[at + 3]! + (figures[at + 2] === 1 ? now - figures[at + 1]! : 0)
-        const goalMs = figures[at + 5]!
-        // NaN (no due or breach instant) compares false: not breached, not yet due.
-        out.bytes(views[3 * i + (figures[at + 7]! < now ? 1 : 0)]!)
-        writeFigures(out, elapsed, goalMs, now - figures[at + 4]!, percentageOf(elapsed, goalMs, figures[at + 6]! <= now))
+        const { isBreached, elapsed, actual, percentage } = figuresAt(figures, at, now, moving)
+        out.bytes(views[3 * i + (isBreached ? 1 : 0)]!)
+        writeFigures(out, elapsed, figures[at + 5]!, actual, percentage)
         out.bytes(views[3 * i + 2]!)
       }
     }

@@ -14,11 +14,11 @@
 import { stretchAt } from './business-time.js'
 import type { CompiledCalendar } from './compiled-calendar.js'
 import { isClockOpen, type ClockState } from './clock.js'
-import { assertInstant, breachInstant, measureCycle, percentageOf } from './clock-math.js'
+import { assertInstant, breachInstant, measureCycle } from './clock-math.js'
 import { viewBasis, viewClock, type ClockView, type ViewBasis } from './clock-view.js'
 import { isoString } from '../../shared/iso-time.js'
-import type { ByteWriter } from '../../shared/byte-writer.js'
-import { clockSetJson, type ClockSetJson, type JsonPieces, type StretchJson } from './clock-set-json.js'
+import { keptApart, type ByteWriter } from '../../shared/byte-writer.js'
+import { clockSetJson, figureRow, figuresAt, type ClockSetJson, type JsonPieces, type StretchJson } from './clock-set-json.js'
 
 export type IdentifiedClockView = ClockView & { id: string }
 
@@ -38,24 +38,20 @@ export interface ClockViewer {
   stretch: (calendar: CompiledCalendar, nowMs: number) => StretchJson | undefined
 }
 
-/** The figures of a running clock that change from read to read. */
-interface Moving { isBreached: boolean, elapsed: number, actual: number, percentage: number }
-
 interface Measured {
   calendar: CompiledCalendar
-  /** Reads at instants in [anchor, to) are answered from this measure. */
-  anchor: number
-  to: number
-  working: boolean
-  /** The view at `anchor`. */
+  /**
+   * Reads at instants in [stretch.from, stretch.to) are answered from this measure: the figures
+   * and the encoded JSON (around the moving figures of a running clock, whole for a stopped one).
+   */
+  stretch: StretchJson
+  /** The stretch's figures as numbers (figureRow). */
+  row: Float64Array
+  /** The view at `stretch.from`. */
   view: IdentifiedClockView
-  dueAt: number | null
-  /** The instant after which the cycle is breached, and as the view writes it. */
-  breach: number | null
+  /** The breach instant as the view writes it. */
   breachedAt: string | null
-  /** The view's JSON, encoded: around the moving figures of a running clock, or whole for a stopped one. */
-  json: JsonPieces | Buffer
-  /** What the JSON of reads in [anchor, to) is written from, made at the first such read. */
+  /** What the JSON of reads in the stretch is written from, made at the first such read. */
   set?: ClockSetJson
 }
 
@@ -71,34 +67,22 @@ export function clockViewer (id: string, state: ClockState): ClockViewer {
   let last: Measured | undefined
   // viewClock reads an instant before the clock's latest record as that record.
   const measuredAt = (calendar: CompiledCalendar, now: number): Measured => {
-    if (last === undefined || last.calendar !== calendar || now < last.anchor || now >= last.to) {
+    if (last === undefined || last.calendar !== calendar || now < last.stretch.from || now >= last.stretch.to) {
       last = measure(id, state, calendar, now, basis)
     }
     return last
-  }
-  const stretchOf = ({ anchor, to, json, working, view, dueAt, breach }: Measured): StretchJson =>
-    ({ from: anchor, to, json, working, elapsed: view.businessElapsedMs, startedAt: state.startedAt, goalMs: state.goalMs, dueAt, breach })
-  const moving = ({ anchor, working, view, dueAt, breach }: Measured, now: number): Moving => {
-    const elapsed = view.businessElapsedMs + (working ? now - anchor : 0)
-    return {
-      isBreached: breach !== null && breach < now,
-      elapsed,
-      actual: now - state.startedAt,
-      percentage: percentageOf(elapsed, state.goalMs, dueAt !== null && dueAt <= now)
-    }
   }
   return {
     view (calendar, nowMs) {
       assertInstant(nowMs, 'nowMs')
       const now = Math.max(nowMs, basis.latest)
-      const measured = measuredAt(calendar, now)
-      const { view } = measured
+      const { view, row, breachedAt } = measuredAt(calendar, now)
       if (!open) return { ...view }
-      const { isBreached, elapsed, actual, percentage } = moving(measured, now)
+      const { isBreached, elapsed, actual, percentage } = figuresAt(row, 0, now)
       return {
         ...view,
         state: isBreached ? 'breached' : 'running',
-        breachedAt: isBreached ? measured.breachedAt : null,
+        breachedAt: isBreached ? breachedAt : null,
         businessElapsedMs: elapsed,
         businessRemainingMs: state.goalMs - elapsed,
         actualElapsedMs: actual,
@@ -109,34 +93,36 @@ export function clockViewer (id: string, state: ClockState): ClockViewer {
       assertInstant(nowMs, 'nowMs')
       const now = Math.max(nowMs, basis.latest)
       const measured = measuredAt(calendar, now)
-      ;(measured.set ??= clockSetJson([stretchOf(measured)])).write(out, now)
+      ;(measured.set ??= clockSetJson([measured.stretch])).write(out, now)
     },
     stretch (calendar, nowMs) {
       assertInstant(nowMs, 'nowMs')
-      return stretchOf(measuredAt(calendar, Math.max(nowMs, basis.latest)))
+      return measuredAt(calendar, Math.max(nowMs, basis.latest)).stretch
     }
   }
 }
 
 /** Measures the clock at the start of the stretch holding `now`, or at its latest record if later. */
 function measure (id: string, state: ClockState, calendar: CompiledCalendar, now: number, basis: ViewBasis): Measured {
-  const stretch = stretchAt(calendar, now)
-  const anchor = Math.max(stretch.from, basis.latest)
+  const calendarStretch = stretchAt(calendar, now)
+  const anchor = Math.max(calendarStretch.from, basis.latest)
   const figures = measureCycle(state, calendar, anchor)
   const breach = breachInstant(figures.dueAt, figures.pauses)
   const breachedAt = breach === null ? null : isoString(breach)
   const view: IdentifiedClockView = { id, ...viewClock(state, calendar, anchor, basis) }
-  return {
-    calendar,
-    anchor,
-    to: stretch.to,
-    working: stretch.working,
-    view,
+  const stretch: StretchJson = {
+    from: anchor,
+    to: calendarStretch.to,
+    // Kept as long as the viewer keeps this measure: apart from Node's shared pool.
+    json: isClockOpen(state) ? runningJson(view, breachedAt) : keptApart([Buffer.from(JSON.stringify(view))])[0]!,
+    working: calendarStretch.working,
+    elapsed: view.businessElapsedMs,
+    startedAt: state.startedAt,
+    goalMs: state.goalMs,
     dueAt: figures.dueAt,
-    breach,
-    breachedAt,
-    json: isClockOpen(state) ? runningJson(view, breachedAt) : Buffer.from(JSON.stringify(view))
+    breach
   }
+  return { calendar, stretch, row: figureRow(stretch), view, breachedAt }
 }
 
 /** The JSON of a running clock's view around its moving figures (see JsonPieces). */
@@ -145,10 +131,11 @@ function runningJson (view: IdentifiedClockView, breachedAt: string | null): Jso
   const head = `{"id":${s(view.id)},"policyId":${s(view.policyId)},"policyVersion":${view.policyVersion},"kind":${s(view.kind)},"metric":${s(view.metric)},"goalMs":${view.goalMs},"state":`
   const instants = (state: string, breached: string | null) => `${head}"${state}","startedAt":${s(view.startedAt)},"dueAt":${s(view.dueAt)},"originalDueAt":${s(view.originalDueAt)},` +
     `"stoppedAt":${s(view.stoppedAt)},"breachedAt":${s(breached)},"businessElapsedMs":`
-  return {
-    running: Buffer.from(instants('running', null)),
-    breached: Buffer.from(instants('breached', breachedAt)),
-    rest: Buffer.from(`,"paused":false,"pauseReason":null,"withinCalendarHours":${view.withinCalendarHours},"pauses":${s(view.pauses)},` +
-      `"completedCycles":${s(view.completedCycles)},"calendarId":${s(view.calendarId)},"timeZone":${s(view.timeZone)}}`)
-  }
+  const [running, breached, rest] = keptApart([
+    instants('running', null),
+    instants('breached', breachedAt),
+    `,"paused":false,"pauseReason":null,"withinCalendarHours":${view.withinCalendarHours},"pauses":${s(view.pauses)},` +
+      `"completedCycles":${s(view.completedCycles)},"calendarId":${s(view.calendarId)},"timeZone":${s(view.timeZone)}}`
+  ].map(text => Buffer.from(text)))
+  return { running: running!, breached: breached!, rest: rest! }
 }

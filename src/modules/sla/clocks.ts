@@ -15,7 +15,7 @@ import { applicablePolicies, boundTeamOf, type PolicyDefinition, type TicketFact
 import { actionFor, triggersOf, type TicketEvent, type Triggers } from './triggers.js'
 import { indexColumns as indexed } from './clock-index.js'
 import * as repo from './repository.js'
-import { createClockCache, parseClockRevision, type KeptClock, type TicketClocks } from './clock-reads.js'
+import { createClockCache, isSeenBy, parseClockRevision, type KeptClock, type TicketClocks } from './clock-reads.js'
 import type { ClockViewer, IdentifiedClockView } from './clock-view-memo.js'
 import { createClockJsonSets } from './clock-json-sets.js'
 import type { CompiledCalendar } from './compiled-calendar.js'
@@ -223,8 +223,9 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
    */
   function renderWith<T> (clocks: readonly KeptClock[], internal: boolean, render: Render<T>, now: number, calendarOf: (calendarId: string | null) => ResolvedCalendar | undefined): T[] | undefined {
     const rendered: T[] = []
-    for (const { kind, state, viewer } of clocks) {
-      if (kind !== 'sla' && !internal) continue
+    for (const kept of clocks) {
+      if (!isSeenBy(kept, internal)) continue
+      const { state, viewer } = kept
       const resolved = calendarOf(state.calendarId)
       if (resolved === undefined) return undefined
       rendered.push(render(viewer, resolved.calendar, now))
@@ -241,8 +242,9 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     const warm = (calendarId: string | null) => calendars.cachedAt(calendarId, calendarRevision)
     return renderWith(clocks, internal, render, now, warm) ?? (async () => {
       const read = new Map<string | null, ResolvedCalendar>()
-      for (const { kind, state } of clocks) {
-        if ((kind !== 'sla' && !internal) || warm(state.calendarId) !== undefined || read.has(state.calendarId)) continue
+      for (const kept of clocks) {
+        const { state } = kept
+        if (!isSeenBy(kept, internal) || warm(state.calendarId) !== undefined || read.has(state.calendarId)) continue
         if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atRevision(db, state.calendarId, calendarRevision))
         read.set(state.calendarId, await cold.get(state.calendarId)!)
       }
@@ -327,7 +329,8 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
       const now = clock.now().getTime()
       const set = jsonSetFor(clocks, internal, calendarRevision, now)
       if (set !== undefined) return { ticket, sla: (out) => set.write(out, now) }
-      // A clock with an open pause, or a calendar to read first: each clock writes its own.
+      // A clock with an open pause, one whose latest record is later than now, or a calendar to
+      // read first: each clock writes its own.
       const rendered = renderClocks(clocks, internal, calendarRevision, asJson, now)
       const writers = Array.isArray(rendered) ? rendered : await rendered
       return { ticket, sla: (out) => writers.forEach((write, i) => { if (i > 0) out.byte(COMMA); write(out) }) }

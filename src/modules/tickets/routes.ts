@@ -66,9 +66,10 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const actor = principalOf(request)
     const others = { ...shape, expand: shape.expand.filter(e => e !== 'sla') }
     if (shape.expand.includes('sla') && shape.fields === undefined) {
-      // The whole ticket: the route's serializer writes it without sla, then the clocks' viewers
-      // append their JSON, mostly bytes encoded once per calendar stretch (../sla/clock-view-memo.ts).
-      // sla is the schema's last field, so these are the bytes the serializer would write.
+      // The whole ticket: the route's serializer writes it without sla, then the clocks are
+      // appended from the ticket's kept clock set (../sla/clock-json-sets.ts), or clock by clock
+      // when there is none. sla is the schema's last field, so these are the bytes the serializer
+      // would write.
       const read = await app.services.clocks.readTicketAsJson(actor, request.params.ticketId)
       const [shaped] = await shapeTickets(app.services, actor, [read.ticket], others)
       const serialize = reply.getSerializationFunction('200')!
