@@ -5,8 +5,8 @@
  * Writers take their space from a shared slab, as Buffer.allocUnsafe does from its pool, but a
  * larger one, and give back what they did not use when they finish: a response of a few KB costs
  * no allocation of its own, only a view of the slab (Node's 8 KB pool serves only sizes under
- * 4 KB, so a response above that would allocate). A slab lives
- * as long as a response written in it is still referenced.
+ * 4 KB, so a response above that would allocate). A slab lives as long as a response written in
+ * it is still referenced.
  */
 const ZERO = 0x30
 const MINUS = 0x2d

@@ -223,9 +223,9 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
    */
   function renderWith<T> (clocks: readonly KeptClock[], internal: boolean, render: Render<T>, now: number, calendarOf: (calendarId: string | null) => ResolvedCalendar | undefined): T[] | undefined {
     const rendered: T[] = []
-    for (const kept of clocks) {
-      if (!isSeenBy(kept, internal)) continue
-      const { state, viewer } = kept
+    for (const keptClock of clocks) {
+      if (!isSeenBy(keptClock, internal)) continue
+      const { state, viewer } = keptClock
       const resolved = calendarOf(state.calendarId)
       if (resolved === undefined) return undefined
       rendered.push(render(viewer, resolved.calendar, now))
@@ -242,9 +242,9 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     const warm = (calendarId: string | null) => calendars.cachedAt(calendarId, calendarRevision)
     return renderWith(clocks, internal, render, now, warm) ?? (async () => {
       const read = new Map<string | null, ResolvedCalendar>()
-      for (const kept of clocks) {
-        const { state } = kept
-        if (!isSeenBy(kept, internal) || warm(state.calendarId) !== undefined || read.has(state.calendarId)) continue
+      for (const keptClock of clocks) {
+        const { state } = keptClock
+        if (!isSeenBy(keptClock, internal) || warm(state.calendarId) !== undefined || read.has(state.calendarId)) continue
         if (!cold.has(state.calendarId)) cold.set(state.calendarId, calendars.atRevision(db, state.calendarId, calendarRevision))
         read.set(state.calendarId, await cold.get(state.calendarId)!)
       }
@@ -320,8 +320,8 @@ export function createClockService ({ db, clock, calendars, tickets }: { db: Db,
     },
 
     /**
-     * readTicket for a response that is written as bytes: each clock as a function that appends
-     * its view's JSON (JSON.stringify of the view, UTF-8 encoded) to a writer.
+     * readTicket for a response that is written as bytes: the clocks as one function that appends
+     * their views' JSON (JSON.stringify of each view, UTF-8 encoded, comma separated) to a writer.
      */
     async readTicketAsJson (actor: Principal, idOrKey: string): Promise<{ ticket: Ticket, sla: ClockJsonWriter }> {
       const { ticket, clocks, internal, calendarRevision } = await readKept(actor, idOrKey)
